@@ -1,0 +1,155 @@
+/*
+ * paten_msg.c: message-type table, frame packing and bounded unpacking (see paten_msg.h).
+ */
+#include "paten_msg.h"
+
+#include "paten_error.h"
+#include "paten_limits.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Every request type a peer may send. Keep in step with enum MessageType and service Paten:
+ * tests/unit/test_msg.c fails when an entry is missing or pairs the wrong messages. */
+static const struct paten_msg_info msg_table[] = {
+    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, "Hello", &paten__hello_request__descriptor,
+      &paten__hello_reply__descriptor },
+    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING, "Ping", &paten__ping_request__descriptor,
+      &paten__ping_reply__descriptor },
+    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SERVER_INFO, "ServerInfo",
+      &paten__server_info_request__descriptor, &paten__server_info_reply__descriptor },
+    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SET_TEST_CLOCK, "SetTestClock",
+      &paten__set_test_clock_request__descriptor, &paten__set_test_clock_reply__descriptor },
+};
+
+#define MSG_TABLE_LEN (sizeof msg_table / sizeof msg_table[0])
+
+const struct paten_msg_info *paten_msg_by_type(uint16_t type)
+{
+    for (size_t i = 0; i < MSG_TABLE_LEN; i++)
+        if (msg_table[i].type == type)
+            return &msg_table[i];
+    return NULL;
+}
+
+const struct paten_msg_info *paten_msg_by_name(const char *name)
+{
+    for (size_t i = 0; i < MSG_TABLE_LEN; i++) {
+        if (strcasecmp(msg_table[i].name, name) == 0 ||
+            strcasecmp(msg_table[i].request->short_name, name) == 0)
+            return &msg_table[i];
+    }
+    return NULL;
+}
+
+size_t paten_msg_count(void)
+{
+    return MSG_TABLE_LEN;
+}
+
+const struct paten_msg_info *paten_msg_at(size_t i)
+{
+    return i < MSG_TABLE_LEN ? &msg_table[i] : NULL;
+}
+
+int paten_msg_pack_frame(uint16_t type, uint8_t flags, uint32_t request_id,
+                         const ProtobufCMessage *msg, uint8_t **out, size_t *out_len)
+{
+    size_t len = msg ? protobuf_c_message_get_packed_size(msg) : 0;
+    struct paten_frame_header h = {
+        .version = PATEN_FRAME_VERSION,
+        .flags = flags,
+        .type = type,
+        .request_id = request_id,
+        .length = (uint32_t)len,
+    };
+    uint8_t *buf;
+
+    *out = NULL;
+    *out_len = 0;
+    if (len > PATEN_PAYLOAD_HARD_MAX)
+        return -PATEN_ERR_FRAME_TOO_LARGE;
+    buf = malloc(PATEN_FRAME_HEADER_SIZE + len);
+    if (buf == NULL)
+        return -PATEN_ERR_RESOURCE_EXHAUSTED;
+    paten_frame_header_pack(&h, buf);
+    if (len > 0)
+        protobuf_c_message_pack(msg, buf + PATEN_FRAME_HEADER_SIZE);
+    *out = buf;
+    *out_len = PATEN_FRAME_HEADER_SIZE + len;
+    return 0;
+}
+
+int paten_msg_pack_error(uint16_t type, uint32_t request_id, int code, const char *message,
+                         const char *field, const char *detail, uint8_t **out, size_t *out_len)
+{
+    Paten__Error err = PATEN__ERROR__INIT;
+
+    err.code = (Paten__ErrorCode)code;
+    err.message = (char *)(message ? message : paten_err_message(code));
+    err.field = (char *)(field ? field : "");
+    err.retryable = paten_err_retryable(code);
+    err.detail = (char *)(detail ? detail : "");
+    return paten_msg_pack_frame(type, PATEN_FLAG_REPLY | PATEN_FLAG_ERROR, request_id,
+                                &err.base, out, out_len);
+}
+
+/* Each block carries its size in front so that free can give it back to the budget. The header
+ * is max_align_t-sized to keep the returned pointer suitably aligned for any member. */
+typedef union {
+    size_t size;
+    max_align_t align;
+} block_header;
+
+static void *bounded_alloc(void *data, size_t size)
+{
+    struct paten_bounded_alloc *a = data;
+    block_header *h;
+
+    if (size > a->limit - a->used || sizeof *h > a->limit - a->used - size)
+        return NULL;
+    h = malloc(sizeof *h + size);
+    if (h == NULL)
+        return NULL;
+    h->size = size;
+    a->used += sizeof *h + size;
+    return h + 1;
+}
+
+static void bounded_free(void *data, void *ptr)
+{
+    struct paten_bounded_alloc *a = data;
+    block_header *h;
+
+    if (ptr == NULL)
+        return;
+    h = (block_header *)ptr - 1;
+    a->used -= sizeof *h + h->size;
+    free(h);
+}
+
+size_t paten_msg_unpack_limit(size_t len)
+{
+    return 16 * len + 64 * 1024;
+}
+
+int paten_msg_unpack(struct paten_unpacked *u, const ProtobufCMessageDescriptor *desc,
+                     const uint8_t *data, size_t len, size_t limit)
+{
+    u->alloc.base.alloc = bounded_alloc;
+    u->alloc.base.free = bounded_free;
+    u->alloc.base.allocator_data = &u->alloc;
+    u->alloc.used = 0;
+    u->alloc.limit = limit;
+    u->msg = protobuf_c_message_unpack(desc, &u->alloc.base, len, data);
+    return u->msg ? 0 : -PATEN_ERR_BAD_MESSAGE;
+}
+
+void paten_msg_unpacked_free(struct paten_unpacked *u)
+{
+    if (u->msg != NULL) {
+        protobuf_c_message_free_unpacked(u->msg, &u->alloc.base);
+        u->msg = NULL;
+    }
+}

@@ -1,0 +1,174 @@
+/*
+ * main.c: patend's start-up and exit.
+ *
+ * Start-up is the only phase allowed to block: it starts the embedded PostgreSQL (or checks the
+ * external one), applies migrations, loads the demo data, and only then opens the pool and the
+ * listener on the loop. From then on nothing blocks.
+ */
+#include "pd_cluster.h"
+#include "pd_config.h"
+#include "pd_db.h"
+#include "pd_demo.h"
+#include "pd_log.h"
+#include "pd_migrate.h"
+#include "pd_server.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EVENTS_CHANNEL "paten_events"
+
+static void on_notify(void *arg, const char *channel, const char *payload)
+{
+    (void)arg;
+    pd_debug(0, "notification on %s: %s", channel, payload);
+}
+
+static void on_listen_ready(void *arg)
+{
+    (void)arg;
+    pd_debug(0, "listening for database events");
+}
+
+/* The pool is fully connected: only now does patend accept clients, so "ready" means ready. */
+static void on_pool_ready(void *arg)
+{
+    struct pd_server *srv = arg;
+
+    uv_timer_stop(&srv->startup_timer);
+    if (srv->state != PD_SERVER_STARTING)
+        return;
+    if (pd_server_listen(srv) < 0) {
+        /* Unwind through the normal shutdown so the pool and the cluster stop cleanly. */
+        srv->exit_code = 1;
+        pd_server_shutdown(srv);
+    }
+}
+
+/* The pool did not come up in time: serve anyway; requests that need the database get
+ * UNAVAILABLE until it does, which is more useful to an operator than a patend that exits. */
+static void on_startup_timeout(uv_timer_t *t)
+{
+    struct pd_server *srv = t->data;
+    pd_warn(0, "the database pool is not fully connected yet; starting anyway");
+    on_pool_ready(srv);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+/* Runs the loop until the cluster (started before the loop served anyone) has stopped. Used when
+ * start-up fails after the embedded PostgreSQL is already running. */
+static void stop_cluster_now(uv_loop_t *loop, struct pd_cluster *cluster)
+{
+    if (pd_cluster_watch(cluster, loop) == 0) {
+        pd_cluster_stop(cluster, NULL, NULL);
+        uv_run(loop, UV_RUN_DEFAULT);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct pd_config cfg;
+    struct pd_server srv;
+    struct pd_cluster *cluster = NULL;
+    uv_loop_t loop;
+    const char *app_conninfo;
+    const char *owner_conninfo;
+    struct pd_db_opts dbo;
+    int rc;
+
+    rc = pd_config_load(&cfg, argc, argv);
+    if (rc != 0) {
+        pd_config_free(&cfg);
+        return rc > 0 ? 0 : 2;
+    }
+    /* libpq and libuv report broken pipes as errors; the signal would only kill us. */
+    signal(SIGPIPE, SIG_IGN);
+    srand((unsigned)(time(NULL) ^ getpid()));
+    if ((rc = uv_loop_init(&loop)) < 0) {
+        pd_error(0, "cannot create the event loop: %s", uv_strerror(rc));
+        return 1;
+    }
+    memset(&srv, 0, sizeof srv);
+    srv.loop = &loop;
+    srv.cfg = &cfg;
+    srv.exit_code = 0;
+    pd_info(0, "patend %s starting", PATEN_VERSION);
+
+    if (cfg.db_uri) {
+        app_conninfo = cfg.db_uri;
+        owner_conninfo = cfg.db_owner_uri ? cfg.db_owner_uri : cfg.db_uri;
+    } else {
+        struct pd_cluster_opts co = {
+            .data_dir = cfg.data_dir,
+            .pg_bin_dir = cfg.pg_bin_dir,
+            .pg_user = cfg.pg_user,
+            .fsync = cfg.pg_fsync,
+        };
+        pd_info(0, "using the embedded PostgreSQL under %s", cfg.data_dir);
+        if (pd_cluster_start(&co, &cluster) < 0) {
+            rc = 1;
+            goto out;
+        }
+        app_conninfo = pd_cluster_app_conninfo(cluster);
+        owner_conninfo = pd_cluster_owner_conninfo(cluster);
+    }
+
+    if (pd_migrate_run(owner_conninfo, &srv.schema_version) < 0 ||
+        (cfg.demo && pd_demo_load(owner_conninfo) < 0)) {
+        if (cluster)
+            stop_cluster_now(&loop, cluster);
+        rc = 1;
+        goto out;
+    }
+
+    memset(&dbo, 0, sizeof dbo);
+    dbo.conninfo = app_conninfo;
+    dbo.pool_size = cfg.db_pool_size;
+    dbo.query_timeout_ms = cfg.db_query_timeout_ms;
+    dbo.queue_timeout_ms = cfg.db_queue_timeout_ms;
+    dbo.connect_timeout_ms = 5000;
+    dbo.listen_channel = EVENTS_CHANNEL;
+    dbo.on_notify = on_notify;
+    dbo.on_listen_ready = on_listen_ready;
+    dbo.notify_arg = &srv;
+    dbo.on_ready = on_pool_ready;
+    dbo.ready_arg = &srv;
+    if (pd_db_create(&loop, &dbo, &srv.db) < 0) {
+        if (cluster)
+            stop_cluster_now(&loop, cluster);
+        rc = 1;
+        goto out;
+    }
+    srv.cluster = cluster;
+    if ((cluster && pd_cluster_watch(cluster, &loop) < 0) || pd_server_init(&srv) < 0 ||
+        uv_timer_start(&srv.startup_timer, on_startup_timeout, 15000, 0) < 0) {
+        /* Unwind through the normal shutdown so the pool and the cluster stop cleanly. */
+        srv.exit_code = 1;
+        pd_server_shutdown(&srv);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    rc = srv.exit_code;
+
+out:
+    if (uv_loop_close(&loop) == UV_EBUSY) {
+        uv_walk(&loop, close_walk, NULL);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+    }
+    if (cluster)
+        pd_cluster_free(cluster);
+    if (rc == 0)
+        pd_info(0, "patend stopped");
+    pd_config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * pd_demo.c: loading the demo data (see pd_demo.h).
+ *
+ * The SQL files under server/demo/ are compiled into patend as GResources and run in name order
+ * in one transaction, together with the marker row that says the demo is loaded. An advisory
+ * transaction lock keeps two patend processes started with --demo at once from loading it twice.
+ */
+#include "pd_demo.h"
+
+#include "pd_clock.h"
+#include "pd_log.h"
+
+#include <gio/gio.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+/* An arbitrary constant shared by every patend: "PATEDEMO" in ASCII. */
+#define DEMO_LOCK_KEY "5053544544454d4f"
+
+static int exec_ok(PGconn *pg, const char *sql, const char *what)
+{
+    PGresult *r = PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+    if (!ok)
+        pd_error(0, "demo data: %s failed: %s", what, PQresultErrorMessage(r));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Runs every embedded demo file in name order; the caller holds the transaction. */
+static int run_files(PGconn *pg)
+{
+    g_autoptr(GError) err = NULL;
+    g_auto(GStrv) names =
+        g_resources_enumerate_children("/org/paten/demo", G_RESOURCE_LOOKUP_FLAGS_NONE, &err);
+    size_t n;
+
+    if (names == NULL) {
+        pd_error(0, "demo data: no embedded files: %s", err->message);
+        return -1;
+    }
+    n = g_strv_length(names);
+    qsort(names, n, sizeof(char *), (int (*)(const void *, const void *))compare_names);
+    for (size_t i = 0; i < n; i++) {
+        g_autofree char *path = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        gsize size;
+        const char *data;
+
+        if (!g_str_has_suffix(names[i], ".sql"))
+            continue;
+        path = g_strconcat("/org/paten/demo/", names[i], NULL);
+        bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, &err);
+        if (bytes == NULL) {
+            pd_error(0, "demo data: cannot read %s: %s", path, err->message);
+            return -1;
+        }
+        data = g_bytes_get_data(bytes, &size);
+        g_autofree char *sql = g_strndup(data, size);
+        if (exec_ok(pg, sql, names[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pd_demo_load(const char *owner_conninfo)
+{
+    PGconn *pg = PQconnectdb(owner_conninfo);
+    PGresult *r;
+    char now[32];
+    const char *params[1];
+    int rc = -1;
+
+    if (PQstatus(pg) != CONNECTION_OK) {
+        pd_error(0, "demo data: cannot connect: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return -1;
+    }
+    if (exec_ok(pg, "BEGIN", "BEGIN") < 0 ||
+        exec_ok(pg, "SELECT pg_advisory_xact_lock(x'" DEMO_LOCK_KEY "'::bigint)", "lock") < 0)
+        goto out;
+    r = PQexec(pg, "SELECT value FROM settings WHERE key = 'demo.loaded_at'");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        pd_error(0, "demo data: cannot read settings: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        goto out;
+    }
+    if (PQntuples(r) > 0) {
+        pd_info(0, "demo data already loaded (%s)", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        rc = exec_ok(pg, "COMMIT", "COMMIT");
+        goto out;
+    }
+    PQclear(r);
+    /* A database that already serves a real deployment must never receive demo users. */
+    r = PQexec(pg, "SELECT count(*) FROM settings WHERE key = 'deployment.kind'");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || strcmp(PQgetvalue(r, 0, 0), "0") != 0) {
+        pd_error(0, "demo data: refusing: this database is not empty (it holds a deployment)");
+        PQclear(r);
+        goto out;
+    }
+    PQclear(r);
+    /* The demo files read the business time from paten.now, local to this transaction. */
+    snprintf(now, sizeof now, "%" PRId64, pd_clock_now_ms());
+    params[0] = now;
+    r = PQexecParams(pg,
+                     "SELECT set_config('paten.now', "
+                     "to_timestamp($1::bigint / 1000.0)::text, true)",
+                     1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        pd_error(0, "demo data: cannot set the clock: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        goto out;
+    }
+    PQclear(r);
+    if (run_files(pg) < 0)
+        goto out;
+    r = PQexec(pg, "INSERT INTO settings (key, value, updated_at) "
+                   "VALUES ('demo.loaded_at', current_setting('paten.now'), "
+                   "current_setting('paten.now')::timestamptz)");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        pd_error(0, "demo data: cannot record it: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        goto out;
+    }
+    PQclear(r);
+    if (exec_ok(pg, "COMMIT", "COMMIT") < 0)
+        goto out;
+    pd_info(0, "demo data loaded");
+    rc = 0;
+out:
+    PQfinish(pg);
+    return rc;
+}

@@ -1,0 +1,396 @@
+"""Test harness for patend: start real processes, talk the real protocol over real sockets.
+
+The client here is written from docs/protocol.md and paten.proto alone, independently of the C
+code in common/: it is the proof that a third party can write a client from that page.
+
+Environment (set by meson test, see tests/meson.build):
+  PATEND           path of the patend binary
+  PATENCTL         path of the patenctl binary
+  PATEN_PROTO_PY   directory holding the generated paten_pb2.py
+  PATEN_TEST_PG    a shared cluster started by scripts/test (optional; else one per test file)
+"""
+
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import unittest
+
+sys.path.insert(0, os.environ.get("PATEN_PROTO_PY", "."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import paten_pb2 as pb  # noqa: E402
+import pgcluster  # noqa: E402
+
+MAGIC = b"PATN"
+HEADER = struct.Struct(">4sBBHII")
+FLAG_REPLY, FLAG_ERROR, FLAG_EVENT = 0x01, 0x02, 0x04
+
+# Request type -> (request class, reply class), as in service Paten of paten.proto.
+T = pb.MessageType
+RPC = {
+    T.Value("MESSAGE_TYPE_HELLO"): (pb.HelloRequest, pb.HelloReply),
+    T.Value("MESSAGE_TYPE_PING"): (pb.PingRequest, pb.PingReply),
+    T.Value("MESSAGE_TYPE_SERVER_INFO"): (pb.ServerInfoRequest, pb.ServerInfoReply),
+    T.Value("MESSAGE_TYPE_SET_TEST_CLOCK"): (pb.SetTestClockRequest, pb.SetTestClockReply),
+}
+HELLO = T.Value("MESSAGE_TYPE_HELLO")
+PING = T.Value("MESSAGE_TYPE_PING")
+SERVER_INFO = T.Value("MESSAGE_TYPE_SERVER_INFO")
+SET_TEST_CLOCK = T.Value("MESSAGE_TYPE_SET_TEST_CLOCK")
+EVENT = T.Value("MESSAGE_TYPE_EVENT")
+
+
+def err_name(code):
+    return pb.ErrorCode.Name(code)[len("ERROR_CODE_"):]
+
+
+def header(type_, request_id, length, flags=0, version=1, magic=MAGIC):
+    return HEADER.pack(magic, version, flags, type_, request_id, length)
+
+
+def frame(type_, request_id, payload=b"", flags=0):
+    return header(type_, request_id, len(payload), flags) + payload
+
+
+class PatenError(Exception):
+    def __init__(self, err, type_=None, request_id=None):
+        self.err = err
+        self.code = err_name(err.code)
+        self.type = type_
+        self.request_id = request_id
+        super().__init__("%s: %s (%s)" % (self.code, err.message, err.detail))
+
+
+class Closed(Exception):
+    pass
+
+
+class Client:
+    """A blocking protocol client over one TCP connection."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=10.0, rcvbuf=None):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf is not None:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect((host, port))
+        self.buf = b""
+        self.next_id = 1
+        self.events = []
+
+    def close(self):
+        self.sock.close()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def send(self, type_, msg=None, request_id=None, flags=0):
+        if request_id is None:
+            request_id = self.next_id
+            self.next_id += 1
+        payload = msg.SerializeToString() if msg is not None else b""
+        self.sock.sendall(frame(type_, request_id, payload, flags))
+        return request_id
+
+    def _fill(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise Closed("connection closed by the server")
+            self.buf += chunk
+
+    def recv_frame(self):
+        """Returns (version, flags, type, request_id, payload)."""
+        self._fill(HEADER.size)
+        magic, version, flags, type_, rid, length = HEADER.unpack(self.buf[:HEADER.size])
+        assert magic == MAGIC, "bad magic from server: %r" % magic
+        self._fill(HEADER.size + length)
+        payload = self.buf[HEADER.size:HEADER.size + length]
+        self.buf = self.buf[HEADER.size + length:]
+        return version, flags, type_, rid, payload
+
+    def recv_reply(self):
+        """Next non-event frame, decoded: (type, request_id, message or PatenError)."""
+        while True:
+            _, flags, type_, rid, payload = self.recv_frame()
+            if flags & FLAG_EVENT:
+                ev = pb.Event()
+                ev.ParseFromString(payload)
+                self.events.append(ev)
+                continue
+            assert flags & FLAG_REPLY, "server sent a frame that is neither reply nor event"
+            if flags & FLAG_ERROR:
+                e = pb.Error()
+                e.ParseFromString(payload)
+                return type_, rid, PatenError(e, type_, rid)
+            reply_cls = RPC[type_][1]
+            m = reply_cls()
+            m.ParseFromString(payload)
+            return type_, rid, m
+
+    def call(self, type_, msg=None):
+        rid = self.send(type_, msg if msg is not None else RPC[type_][0]())
+        rtype, rrid, m = self.recv_reply()
+        assert rrid == rid, "reply to request %d arrived for %d" % (rid, rrid)
+        assert rtype == type_
+        if isinstance(m, PatenError):
+            raise m
+        return m
+
+    def expect_error(self, type_, msg=None):
+        try:
+            self.call(type_, msg)
+        except PatenError as e:
+            return e
+        raise AssertionError("expected an error reply")
+
+    def hello(self, name="paten-tests", major=1, minor=0):
+        return self.call(HELLO, pb.HelloRequest(protocol_major=major, protocol_minor=minor,
+                                                client_name=name, client_version="1"))
+
+    def wait_closed(self):
+        """Reads until the server closes; returns the frames received meanwhile."""
+        frames = []
+        while True:
+            try:
+                frames.append(self.recv_frame())
+            except Closed:
+                return frames
+            except ConnectionResetError:
+                return frames
+
+
+def connect(port, **kw):
+    c = Client(port, **kw)
+    c.hello()
+    return c
+
+
+class Patend:
+    """A patend process. Its stderr is collected by a thread; wait_for_log waits for a line."""
+
+    READY = re.compile(r"ready: listening on (\S+):(\d+)")
+
+    def __init__(self, args, env=None, data_dir=None):
+        self.args = list(args)
+        self.env = dict(os.environ)
+        self.env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        if env:
+            self.env.update(env)
+        self.data_dir = data_dir
+        self.proc = None
+        self.lines = []
+        self.cond = threading.Condition()
+        self.port = None
+
+    def start(self, timeout=60):
+        argv = [os.environ["PATEND"], "--listen", "127.0.0.1:0", "--log-level", "debug"]
+        argv += self.args
+        self.lines = []
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, env=self.env)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        m = self.wait_for_log(self.READY, timeout)
+        self.port = int(m.group(2))
+        return self
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if os.environ.get("PATEN_TEST_VERBOSE"):
+                sys.stderr.write("patend: " + line + "\n")
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.lines.append(None)  # end of stream
+            self.cond.notify_all()
+
+    def wait_for_log(self, pattern, timeout=30, start=0):
+        """Blocks until a log line from index `start` on matches; returns the match."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        deadline = time.monotonic() + timeout
+        i = start
+        with self.cond:
+            while True:
+                while i < len(self.lines):
+                    line = self.lines[i]
+                    if line is None:
+                        raise AssertionError("patend exited before logging %r:\n%s" %
+                                             (rx.pattern, self.log_text()))
+                    m = rx.search(line)
+                    if m:
+                        return m
+                    i += 1
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("patend did not log %r within %ss:\n%s" %
+                                         (rx.pattern, timeout, self.log_text()))
+                self.cond.wait(left)
+
+    def wait_for_count(self, pattern, count, timeout=30, start=0):
+        """Blocks until `count` log lines from index `start` on match pattern."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                lines = self.lines[start:]
+                if sum(1 for l in lines if l is not None and rx.search(l)) >= count:
+                    return
+                if None in lines:
+                    raise AssertionError("patend exited before logging %r %d times:\n%s" %
+                                         (pattern, count, self.log_text()))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("patend did not log %r %d times within %ss:\n%s" %
+                                         (pattern, count, timeout, self.log_text()))
+                self.cond.wait(left)
+
+    def log_text(self):
+        return "\n".join(l for l in self.lines if l is not None)
+
+    def log_mark(self):
+        with self.cond:
+            return len(self.lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        """Signals patend (unless sig is None) and waits for it to exit; returns its status."""
+        if sig is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=timeout)
+        self.reader.join(timeout=10)
+        return rc
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def client(self, hello=True, **kw):
+        c = Client(self.port, **kw)
+        if hello:
+            c.hello()
+        return c
+
+
+_shared_cluster = None
+
+
+def shared_cluster():
+    """The run's shared cluster (PATEN_TEST_PG), or one private to this test process."""
+    global _shared_cluster
+    if _shared_cluster is None:
+        root = os.environ.get("PATEN_TEST_PG")
+        if root:
+            _shared_cluster = pgcluster.Cluster(root)
+        else:
+            _shared_cluster = pgcluster.Cluster(pgcluster.temp_root("paten-pg-"))
+            _shared_cluster.start()
+            import atexit
+            atexit.register(_shared_cluster.destroy)
+    return _shared_cluster
+
+
+class Database:
+    """A fresh database for one test, with the owner and app connection strings patend needs."""
+
+    def __init__(self, cluster=None):
+        self.cluster = cluster or shared_cluster()
+        self.name = self.cluster.create_database()
+
+    def patend_args(self):
+        return ["--db", self.cluster.conninfo(self.name, "paten_app"),
+                "--db-owner", self.cluster.conninfo(self.name, "paten_owner")]
+
+    def sql(self, query, user="postgres"):
+        return self.cluster.psql(self.name, query, user=user)
+
+    def drop(self):
+        self.cluster.drop_database(self.name)
+
+
+class PatendTestCase(unittest.TestCase):
+    """Each test gets its own database and a patend on it (extra flags: patend_extra_args)."""
+
+    patend_extra_args = []
+
+    def setUp(self):
+        self.db = Database()
+        self.server = Patend(self.db.patend_args() + self.patend_extra_args)
+        self.server.start()
+        self.clients = []
+
+    def tearDown(self):
+        for c in self.clients:
+            c.close()
+        rc = self.server.stop()
+        self.db.drop()
+        self.assertEqual(rc, 0, "patend exited with %s:\n%s" % (rc, self.server.log_text()))
+
+    def client(self, **kw):
+        c = self.server.client(**kw)
+        self.clients.append(c)
+        return c
+
+
+class _TapResult(unittest.TestResult):
+    """Prints one TAP line per test as it finishes."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.n = 0
+
+    def _line(self, test, ok, note=""):
+        self.n += 1
+        print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, test.id(), note), flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(test, True)
+
+    def _fail(self, test, err):
+        self._line(test, False)
+        for l in "".join(traceback.format_exception(*err)).splitlines():
+            print("# " + l)
+        sys.stdout.flush()
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._fail(test, err)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._fail(test, err)
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(test, True, " # SKIP " + reason)
+
+
+def main():
+    """Runs the calling module's tests and prints TAP (meson test protocol 'tap')."""
+    module = sys.modules["__main__"]
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    if len(sys.argv) > 1:
+        suite = unittest.TestSuite(t for t in _flatten(suite) if any(a in t.id() for a in sys.argv[1:]))
+    total = suite.countTestCases()
+    print("1..%d" % total, flush=True)
+    result = _TapResult()
+    suite.run(result)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+def _flatten(suite):
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            yield from _flatten(t)
+        else:
+            yield t
