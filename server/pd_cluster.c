@@ -41,19 +41,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PG_PORT              5432
-#define SOCKET_PATH_MAX      107     /* sizeof(sockaddr_un.sun_path) - 1 */
-#define READY_TIMEOUT_MS     60000   /* no answer at all within this: give up */
-#define RECOVERY_TIMEOUT_MS  600000  /* answering "starting up" (crash recovery): wait this long */
-#define ORPHAN_WAIT_MS       60000   /* a previous patend's postgres still shutting down */
-#define STOP_QUIT_MS         20000   /* SIGINT, then SIGQUIT after this */
-#define STOP_KILL_MS         10000   /* SIGQUIT, then SIGKILL after this */
-#define RESTART_MIN_MS       500
-#define RESTART_MAX_MS       10000
-#define HEALTHY_RUN_MS       30000   /* a child that lived this long resets the back-off */
-#define POLL_INTERVAL_MS     20      /* between readiness checks at start-up */
-#define PROBE_INTERVAL_MS    50      /* between readiness checks after a restart */
-#define PROGRESS_LOG_MS      10000
+#define PG_PORT             5432
+#define SOCKET_PATH_MAX     107    /* sizeof(sockaddr_un.sun_path) - 1 */
+#define READY_TIMEOUT_MS    60000  /* no answer at all within this: give up */
+#define RECOVERY_TIMEOUT_MS 600000 /* answering "starting up" (crash recovery): wait this long */
+#define ORPHAN_WAIT_MS      60000  /* a previous patend's postgres still shutting down */
+#define STOP_QUIT_MS        20000  /* SIGINT, then SIGQUIT after this */
+#define STOP_KILL_MS        10000  /* SIGQUIT, then SIGKILL after this */
+#define RESTART_MIN_MS      500
+#define RESTART_MAX_MS      10000
+#define HEALTHY_RUN_MS      30000 /* a child that lived this long resets the back-off */
+#define POLL_INTERVAL_MS    20    /* between readiness checks at start-up */
+#define PROBE_INTERVAL_MS   50    /* between readiness checks after a restart */
+#define PROGRESS_LOG_MS     10000
 
 static const char *const app_roles[] = { "paten_owner", "paten_app" };
 
@@ -127,9 +127,8 @@ static void describe_status(int status, char *buf, size_t cap)
     if (WIFEXITED(status))
         snprintf(buf, cap, "exit code %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(buf, cap, "killed by signal %s", sigabbrev_np(WTERMSIG(status))
-                                                      ? sigabbrev_np(WTERMSIG(status))
-                                                      : "?");
+        snprintf(buf, cap, "killed by signal %s",
+                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
     else
         snprintf(buf, cap, "status 0x%x", (unsigned)status);
 }
@@ -164,13 +163,15 @@ static char *make_conninfo(const struct pd_cluster *c, const char *db, const cha
 
 static bool is_error_line(const char *l)
 {
-    return strstr(l, "FATAL:") || strstr(l, "PANIC:") || strstr(l, "ERROR:") ||
-           strstr(l, "error:");
+    /* "starting up" is the answer to our own readiness checks, not a cause. */
+    if (strstr(l, "the database system is starting up"))
+        return false;
+    return strstr(l, "FATAL:") || strstr(l, "PANIC:") || strstr(l, "ERROR:") || strstr(l, "error:");
 }
 
 /*
  * What postgres or initdb wrote to postgresql.log since offset `since` that explains a failure:
- * the last three error lines if there are any, else the last three lines, joined with " | " for a
+ * three lines ending at the last error line (else the last three), joined with " | " for a
  * one-line log entry. Returns a g_malloc'd string, never NULL.
  */
 static char *log_tail(const struct pd_cluster *c, off_t since)
@@ -204,15 +205,20 @@ static char *log_tail(const struct pd_cluster *c, off_t since)
     guint nlines = g_strv_length(lines);
     /* A window that starts mid-file may begin with a cut line. */
     guint first = (from > since && nlines > 1) ? 1 : 0;
-    bool any_error = false;
-    for (guint i = first; i < nlines; i++)
-        any_error = any_error || is_error_line(lines[i]);
+    /* End at the last error line if there is one: the lines just before it often say why
+     * ("unrecognized configuration parameter" before "contains errors"). */
+    guint end = nlines;
+    for (guint i = nlines; i > first; i--)
+        if (is_error_line(lines[i - 1])) {
+            end = i;
+            break;
+        }
 
     GString *out = g_string_new(NULL);
     guint kept = 0;
-    for (guint i = nlines; i > first && kept < 3; i--) {
+    for (guint i = end; i > first && kept < 3; i--) {
         const char *l = g_strstrip(lines[i - 1]);
-        if (*l == '\0' || (any_error && !is_error_line(l)))
+        if (*l == '\0' || strstr(l, "the database system is starting up"))
             continue;
         if (out->len)
             g_string_prepend(out, " | ");
@@ -314,12 +320,18 @@ enum child_stage {
 };
 
 static const char *const stage_names[] = {
-    [ST_SIGNALS] = "resetting signals",       [ST_SESSION] = "setsid",
-    [ST_STDIO] = "redirecting output",        [ST_FDS] = "closing descriptors",
-    [ST_GROUPS] = "setgroups",                [ST_GID] = "setgid",
-    [ST_UID] = "setuid",                      [ST_REGAIN] = "dropping root for good",
-    [ST_CHDIR] = "chdir",                     [ST_PDEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
-    [ST_PARENT_GONE] = "patend exited meanwhile", [ST_EXEC] = "execve",
+    [ST_SIGNALS] = "resetting signals",
+    [ST_SESSION] = "setsid",
+    [ST_STDIO] = "redirecting output",
+    [ST_FDS] = "closing descriptors",
+    [ST_GROUPS] = "setgroups",
+    [ST_GID] = "setgid",
+    [ST_UID] = "setuid",
+    [ST_REGAIN] = "dropping root for good",
+    [ST_CHDIR] = "chdir",
+    [ST_PDEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
+    [ST_PARENT_GONE] = "patend exited meanwhile",
+    [ST_EXEC] = "execve",
 };
 
 struct child_err {
@@ -497,7 +509,10 @@ static int run_logged(struct pd_cluster *c, const char *path, char *const *argv,
 {
     int fd = open(c->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     struct child_spec s = {
-        .path = path, .argv = argv, .drop = drop, .cwd = c->data_dir,
+        .path = path,
+        .argv = argv,
+        .drop = drop,
+        .cwd = c->data_dir,
     };
     pid_t pid;
 
@@ -544,7 +559,11 @@ static char *run_capture(struct pd_cluster *c, const char *path, char *const *ar
         return NULL;
     }
     struct child_spec s = {
-        .path = path, .argv = argv, .out_fd = pipefd[1], .err_fd = null_fd, .cwd = "/",
+        .path = path,
+        .argv = argv,
+        .out_fd = pipefd[1],
+        .err_fd = null_fd,
+        .cwd = "/",
     };
     pid = spawn_child(c, &s, err, sizeof err);
     close(pipefd[1]);
@@ -564,9 +583,11 @@ static char *run_capture(struct pd_cluster *c, const char *path, char *const *ar
         g_string_append_len(out, buf, n);
     }
     close(pipefd[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    pid_t w;
+    do
+        w = waitpid(pid, &status, 0);
+    while (w < 0 && errno == EINTR);
+    if (w != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         g_string_free(out, TRUE);
         return NULL;
     }
@@ -586,8 +607,9 @@ static int resolve_users(struct pd_cluster *c, const char *pg_user)
 
     rc = getpwuid_r(euid, &pw, buf, sizeof buf, &res);
     if (rc != 0 || res == NULL) {
-        pd_error(0, "patend's user id %u has no name in the user database (%s); PostgreSQL's "
-                    "peer authentication needs one: run patend as a named user",
+        pd_error(0,
+                 "patend's user id %u has no name in the user database (%s); PostgreSQL's "
+                 "peer authentication needs one: run patend as a named user",
                  (unsigned)euid, rc ? g_strerror(rc) : "not found");
         return -1;
     }
@@ -604,15 +626,17 @@ static int resolve_users(struct pd_cluster *c, const char *pg_user)
     res = NULL;
     rc = getpwnam_r(pg_user, &pw, buf, sizeof buf, &res);
     if (rc != 0 || res == NULL) {
-        pd_error(0, "user '%s' does not exist (%s): patend runs as root and PostgreSQL refuses "
-                    "to, so the embedded cluster runs as --pg-user; install the postgresql "
-                    "package (it creates 'postgres') or name an existing unprivileged user",
+        pd_error(0,
+                 "user '%s' does not exist (%s): patend runs as root and PostgreSQL refuses "
+                 "to, so the embedded cluster runs as --pg-user; install the postgresql "
+                 "package (it creates 'postgres') or name an existing unprivileged user",
                  pg_user, rc ? g_strerror(rc) : "not found");
         return -1;
     }
     if (pw.pw_uid == 0) {
-        pd_error(0, "--pg-user '%s' is root; PostgreSQL refuses to run as root: name an "
-                    "unprivileged user such as postgres",
+        pd_error(0,
+                 "--pg-user '%s' is root; PostgreSQL refuses to run as root: name an "
+                 "unprivileged user such as postgres",
                  pg_user);
         return -1;
     }
@@ -690,8 +714,9 @@ static int resolve_programs(struct pd_cluster *c, const char *given)
 {
     if (given != NULL) {
         if (!has_server_programs(given)) {
-            pd_error(0, "--pg-bin %s has no executable initdb and postgres: point it at a "
-                        "PostgreSQL server's bin directory (e.g. /usr/lib/postgresql/15/bin)",
+            pd_error(0,
+                     "--pg-bin %s has no executable initdb and postgres: point it at a "
+                     "PostgreSQL server's bin directory (e.g. /usr/lib/postgresql/15/bin)",
                      given);
             return -1;
         }
@@ -721,8 +746,8 @@ static int resolve_programs(struct pd_cluster *c, const char *given)
     c->postgres_path = g_build_filename(c->bin_dir, "postgres", NULL);
     c->pg_major = program_major(c);
     if (c->pg_major <= 0) {
-        pd_error(0, "%s -V did not print a PostgreSQL version: check --pg-bin %s",
-                 c->postgres_path, c->bin_dir);
+        pd_error(0, "%s -V did not print a PostgreSQL version: check --pg-bin %s", c->postgres_path,
+                 c->bin_dir);
         return -1;
     }
     return 0;
@@ -801,15 +826,17 @@ static int check_reachable(struct pd_cluster *c)
     }
     const char *bad = paths->pdata[report[0] - 1];
     if ((size_t)report[0] > ndirs) {
-        pd_error(0, "PostgreSQL runs as user '%s' (patend is root), which cannot execute %s (%s): "
-                    "make it executable for that user or pass another --pg-bin",
+        pd_error(0,
+                 "PostgreSQL runs as user '%s' (patend is root), which cannot execute %s (%s): "
+                 "make it executable for that user or pass another --pg-bin",
                  c->user, bad, g_strerror(report[1]));
         return -1;
     }
-    pd_error(0, "PostgreSQL runs as user '%s' (patend is root), which cannot reach the data "
-                "directory %s: %s is not searchable by it (%s); either make each parent "
-                "directory searchable (chmod o+x %s) or choose a --data-dir under a place it can "
-                "reach, such as /var/lib/paten",
+    pd_error(0,
+             "PostgreSQL runs as user '%s' (patend is root), which cannot reach the data "
+             "directory %s: %s is not searchable by it (%s); either make each parent "
+             "directory searchable (chmod o+x %s) or choose a --data-dir under a place it can "
+             "reach, such as /var/lib/paten",
              c->user, c->data_dir, bad, g_strerror(report[1]), bad);
     return -1;
 }
@@ -851,9 +878,10 @@ static int make_data_dir(struct pd_cluster *c)
         return -1;
     }
     if (st.st_mode & S_IWOTH) {
-        pd_error(0, "--data-dir %s is writable by every user (mode %04o), who could swap its "
-                    "files under patend: use a directory of its own (chmod o-w %s, or another "
-                    "--data-dir)",
+        pd_error(0,
+                 "--data-dir %s is writable by every user (mode %04o), who could swap its "
+                 "files under patend: use a directory of its own (chmod o-w %s, or another "
+                 "--data-dir)",
                  c->data_dir, (unsigned)(st.st_mode & 07777), c->data_dir);
         return -1;
     }
@@ -880,12 +908,14 @@ static int take_lock(struct pd_cluster *c)
                 other = strtol(buf, NULL, 10);
             }
             if (other > 0)
-                pd_error(0, "another patend (pid %ld) is using %s: stop it first, or give this "
-                            "one its own --data-dir",
+                pd_error(0,
+                         "another patend (pid %ld) is using %s: stop it first, or give this "
+                         "one its own --data-dir",
                          other, c->data_dir);
             else
-                pd_error(0, "another patend (pid unknown) is using %s: stop it first, or give "
-                            "this one its own --data-dir",
+                pd_error(0,
+                         "another patend (pid unknown) is using %s: stop it first, or give "
+                         "this one its own --data-dir",
                          c->data_dir);
         } else {
             pd_error(0, "cannot lock %s: %s", path, g_strerror(errno));
@@ -948,14 +978,16 @@ static int wait_for_previous(struct pd_cluster *c)
     while ((pid = find_cluster_process(pg_real)) != 0) {
         uint64_t now = pd_clock_mono_ms();
         if (!logged) {
-            pd_warn(0, "a PostgreSQL process (pid %ld) from a previous patend still runs on %s; "
-                       "waiting up to %d s for it to exit",
+            pd_warn(0,
+                    "a PostgreSQL process (pid %ld) from a previous patend still runs on %s; "
+                    "waiting up to %d s for it to exit",
                     (long)pid, c->pg_dir, ORPHAN_WAIT_MS / 1000);
             logged = true;
         }
         if (now >= deadline || !wait_pid_exit(pid, (int)(deadline - now), false, NULL)) {
-            pd_error(0, "PostgreSQL process %ld still runs on %s after %d s: stop it "
-                        "(kill -INT %ld) and start patend again",
+            pd_error(0,
+                     "PostgreSQL process %ld still runs on %s after %d s: stop it "
+                     "(kill -INT %ld) and start patend again",
                      (long)pid, c->pg_dir, ORPHAN_WAIT_MS / 1000, (long)pid);
             return -1;
         }
@@ -966,8 +998,7 @@ static int wait_for_previous(struct pd_cluster *c)
         return 0;
     long old = strtol(text, NULL, 10);
     if (old > 0 && (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
-        pd_warn(0, "removing stale %s: pid %ld is not a PostgreSQL of this cluster", pidfile,
-                old);
+        pd_warn(0, "removing stale %s: pid %ld is not a PostgreSQL of this cluster", pidfile, old);
         if (unlink(pidfile) < 0 && errno != ENOENT) {
             pd_error(0, "cannot remove stale %s: %s", pidfile, g_strerror(errno));
             return -1;
@@ -1007,12 +1038,18 @@ static int run_initdb(struct pd_cluster *c)
         return -1;
     }
     char *argv[] = {
-        c->initdb_path,        (char *)"-D",
-        tmp,                   (char *)"--encoding=UTF8",
-        (char *)locale,        (char *)"--auth-local=peer",
-        (char *)"--auth-host=reject",  user_opt,
-        (char *)"--no-instructions", (char *)"--data-checksums",
-        c->fsync ? NULL : (char *)"--no-sync", NULL,
+        c->initdb_path,
+        (char *)"-D",
+        tmp,
+        (char *)"--encoding=UTF8",
+        (char *)locale,
+        (char *)"--auth-local=peer",
+        (char *)"--auth-host=reject",
+        user_opt,
+        (char *)"--no-instructions",
+        (char *)"--data-checksums",
+        c->fsync ? NULL : (char *)"--no-sync",
+        NULL,
     };
     pd_info(0, "creating the embedded PostgreSQL %d cluster in %s (initdb, as user %s)",
             c->pg_major, c->pg_dir, c->user);
@@ -1054,8 +1091,9 @@ static int check_cluster_version(struct pd_cluster *c)
     g_autoptr(GError) gerr = NULL;
 
     if (!g_file_get_contents(path, &text, NULL, &gerr)) {
-        pd_error(0, "%s exists but holds no PostgreSQL cluster (%s): move it away and patend "
-                    "creates a new one",
+        pd_error(0,
+                 "%s exists but holds no PostgreSQL cluster (%s): move it away and patend "
+                 "creates a new one",
                  c->pg_dir, gerr->message);
         return -1;
     }
@@ -1066,17 +1104,19 @@ static int check_cluster_version(struct pd_cluster *c)
     }
     if (st.st_uid != c->uid) {
         struct passwd *pw = getpwuid(st.st_uid);
-        pd_error(0, "%s belongs to %s (uid %u) but the cluster runs as %s: run patend as that "
-                    "user%s, or give the cluster to %s (chown -R %s %s)",
+        pd_error(0,
+                 "%s belongs to %s (uid %u) but the cluster runs as %s: run patend as that "
+                 "user%s, or give the cluster to %s (chown -R %s %s)",
                  c->pg_dir, pw ? pw->pw_name : "another user", (unsigned)st.st_uid, c->user,
                  c->drop ? " or pass it as --pg-user" : "", c->user, c->user, c->pg_dir);
         return -1;
     }
     int major = atoi(text);
     if (major != c->pg_major) {
-        pd_error(0, "the cluster in %s was made by PostgreSQL %d but the programs in %s are "
-                    "PostgreSQL %d: pass --pg-bin with a PostgreSQL %d bin directory, or upgrade "
-                    "the cluster with pg_upgrade",
+        pd_error(0,
+                 "the cluster in %s was made by PostgreSQL %d but the programs in %s are "
+                 "PostgreSQL %d: pass --pg-bin with a PostgreSQL %d bin directory, or upgrade "
+                 "the cluster with pg_upgrade",
                  c->pg_dir, major, c->bin_dir, c->pg_major, major);
         return -1;
     }
@@ -1191,10 +1231,10 @@ static void build_postgres_argv(struct pd_cluster *c)
     g_string_append_c(dirs, '"');
 
 #define ARG(s) g_ptr_array_add(a, g_strdup(s))
-#define SET(s)                                                                                     \
-    do {                                                                                           \
-        ARG("-c");                                                                                 \
-        ARG(s);                                                                                    \
+#define SET(s)     \
+    do {           \
+        ARG("-c"); \
+        ARG(s);    \
     } while (0)
     ARG(c->postgres_path);
     ARG("-D");
@@ -1205,10 +1245,10 @@ static void build_postgres_argv(struct pd_cluster *c)
     g_ptr_array_add(a, g_string_free(dirs, FALSE));
     SET("unix_socket_permissions=0700");
     SET(c->fsync ? "fsync=on" : "fsync=off");
-    if (!c->fsync) {
+    /* Without fsync only an operating-system crash loses data; commits stay synchronous so
+     * that killing postgres (the fault tests do) never loses an acknowledged transaction. */
+    if (!c->fsync)
         SET("full_page_writes=off");
-        SET("synchronous_commit=off");
-    }
     SET("max_connections=200");
     SET("cluster_name=paten");
     SET("logging_collector=off"); /* stderr is postgresql.log already */
@@ -1299,23 +1339,25 @@ static int wait_ready(struct pd_cluster *c)
             g_autofree char *tail = log_tail(c, c->log_offset);
             c->pid = 0;
             describe_status(status, st, sizeof st);
-            pd_error(0, "the embedded PostgreSQL exited during start-up (%s): %s; see %s", st,
-                     tail, c->log_path);
+            pd_error(0, "the embedded PostgreSQL exited during start-up (%s): %s; see %s", st, tail,
+                     c->log_path);
             goto fail;
         }
         if (v == READY_TIMEOUT) {
             g_autofree char *tail = log_tail(c, c->log_offset);
-            pd_error(0, "the embedded PostgreSQL (pid %ld) did not accept connections within "
-                        "%llu s: %s; see %s",
-                     (long)c->pid,
-                     (unsigned long long)((pd_clock_mono_ms() - t0) / 1000), tail, c->log_path);
+            pd_error(0,
+                     "the embedded PostgreSQL (pid %ld) did not accept connections within "
+                     "%llu s: %s; see %s",
+                     (long)c->pid, (unsigned long long)((pd_clock_mono_ms() - t0) / 1000), tail,
+                     c->log_path);
             goto fail;
         }
         if (pd_clock_mono_ms() >= next_log) {
-            pd_info(0, "still waiting for the embedded PostgreSQL (pid %ld) to accept "
-                       "connections (%s)",
-                    (long)c->pid, r == PQPING_REJECT ? "it is starting up or recovering"
-                                                     : "no answer yet");
+            pd_info(0,
+                    "still waiting for the embedded PostgreSQL (pid %ld) to accept "
+                    "connections (%s)",
+                    (long)c->pid,
+                    r == PQPING_REJECT ? "it is starting up or recovering" : "no answer yet");
             next_log += PROGRESS_LOG_MS;
         }
         /* Wakes early if the child exits. */
@@ -1458,8 +1500,9 @@ int pd_cluster_start(const struct pd_cluster_opts *o, struct pd_cluster **out)
 
     g_autofree char *sock = g_strdup_printf("%s/.s.PGSQL.%d", c->run_dir, PG_PORT);
     if (strlen(sock) > SOCKET_PATH_MAX) {
-        pd_error(0, "--data-dir %s is too long: PostgreSQL's socket %s would be %zu bytes and "
-                    "the limit is %d; choose a data directory of at most %zu bytes",
+        pd_error(0,
+                 "--data-dir %s is too long: PostgreSQL's socket %s would be %zu bytes and "
+                 "the limit is %d; choose a data directory of at most %zu bytes",
                  c->data_dir, sock, strlen(sock), SOCKET_PATH_MAX,
                  strlen(c->data_dir) - (strlen(sock) - SOCKET_PATH_MAX));
         goto fail;
@@ -1631,8 +1674,9 @@ static void check_child(struct pd_cluster *c)
         c->restart_delay_ms = RESTART_MIN_MS;
     /* A few KiB read from a local file on the loop: rare, and the line says why it died. */
     g_autofree char *tail = log_tail(c, c->log_offset);
-    pd_error(0, "embedded PostgreSQL (pid %ld) exited unexpectedly (%s) after %llu ms; "
-                "restarting it in %u ms; last log lines: %s; see %s",
+    pd_error(0,
+             "embedded PostgreSQL (pid %ld) exited unexpectedly (%s) after %llu ms; "
+             "restarting it in %u ms; last log lines: %s; see %s",
              (long)pid, st, (unsigned long long)ran, c->restart_delay_ms, tail, c->log_path);
     schedule_restart(c);
     emit(c, PD_CLUSTER_EXITED);
@@ -1691,16 +1735,18 @@ static void probe_done(uv_work_t *req, int status)
         return; /* cancelled, or that postgres is gone; a newer spawn starts its own probe */
     switch (ready_verdict(c->probe_result, c->probe_started_ms)) {
     case READY_YES:
-        pd_info(0, "embedded PostgreSQL (pid %ld) accepts connections again, %llu ms after its "
-                   "restart",
+        pd_info(0,
+                "embedded PostgreSQL (pid %ld) accepts connections again, %llu ms after its "
+                "restart",
                 (long)c->pid, (unsigned long long)(pd_clock_mono_ms() - c->spawned_ms));
         c->probe_gen++;
         emit(c, PD_CLUSTER_READY);
         return;
     case READY_TIMEOUT:
         /* Immediate shutdown; its exit goes through check_child and the back-off. */
-        pd_error(0, "restarted embedded PostgreSQL (pid %ld) does not accept connections after "
-                    "%llu s; killing it (SIGQUIT); see %s",
+        pd_error(0,
+                 "restarted embedded PostgreSQL (pid %ld) does not accept connections after "
+                 "%llu s; killing it (SIGQUIT); see %s",
                  (long)c->pid,
                  (unsigned long long)((pd_clock_mono_ms() - c->probe_started_ms) / 1000),
                  c->log_path);
@@ -1711,8 +1757,7 @@ static void probe_done(uv_work_t *req, int status)
         break;
     }
     if (pd_clock_mono_ms() - c->probe_logged_ms >= PROGRESS_LOG_MS) {
-        pd_info(0, "still waiting for the restarted embedded PostgreSQL (pid %ld)",
-                (long)c->pid);
+        pd_info(0, "still waiting for the restarted embedded PostgreSQL (pid %ld)", (long)c->pid);
         c->probe_logged_ms = pd_clock_mono_ms();
     }
     rc = uv_timer_start(&c->probe_timer, on_probe_timer, PROBE_INTERVAL_MS, 0);

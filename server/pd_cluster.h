@@ -45,8 +45,8 @@ struct pd_cluster_opts {
 int pd_cluster_start(const struct pd_cluster_opts *o, struct pd_cluster **out);
 
 /* libpq conninfo strings (key=value, quoted), valid until pd_cluster_free. */
-const char *pd_cluster_owner_conninfo(const struct pd_cluster *c); /* paten_owner, db paten */
-const char *pd_cluster_app_conninfo(const struct pd_cluster *c);   /* paten_app, db paten */
+const char *pd_cluster_owner_conninfo(const struct pd_cluster *c);     /* paten_owner, db paten */
+const char *pd_cluster_app_conninfo(const struct pd_cluster *c);       /* paten_app, db paten */
 const char *pd_cluster_superuser_conninfo(const struct pd_cluster *c); /* superuser, db postgres */
 
 /* The postmaster's pid; 0 while it is not running (between an unexpected exit and its restart,

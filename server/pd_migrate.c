@@ -94,8 +94,7 @@ int pd_migrate_embedded(struct pd_migration **out)
     for (size_t i = 0; i < n; i++) {
         int v = parse_name(names[i]);
         if (v < 0) {
-            pd_error(0, "embedded migration '%s' is not named NNNN_what.sql: rename it",
-                     names[i]);
+            pd_error(0, "embedded migration '%s' is not named NNNN_what.sql: rename it", names[i]);
             goto fail;
         }
         if (i > 0 && v == list[i - 1].version) {
@@ -190,19 +189,20 @@ static int apply_one(PGconn *conn, const struct pd_migration *m, const char *che
         char where[32] = "";
         if (pos)
             snprintf(where, sizeof where, " at line %d", line_of_position(m->sql, atol(pos)));
-        pd_error(0, "migration %s failed%s: %s%s%s; nothing of it was applied and patend cannot "
-                    "start: fix the migration",
-                 m->name, where, msg ? msg : whole, detail ? " " : "",
-                 detail ? detail : "");
+        pd_error(0,
+                 "migration %s failed%s: %s%s%s; nothing of it was applied and patend cannot "
+                 "start: fix the migration",
+                 m->name, where, msg ? msg : whole, detail ? " " : "", detail ? detail : "");
         PQclear(res);
         PQclear(PQexec(conn, "ROLLBACK"));
         return -1;
     }
     PQclear(res);
     if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-        pd_error(0, "migration %s ended the transaction itself (COMMIT or ROLLBACK in the file); "
-                    "its statements may be partly applied: remove the transaction control, the "
-                    "runner wraps each migration in one transaction",
+        pd_error(0,
+                 "migration %s ended the transaction itself (COMMIT or ROLLBACK in the file); "
+                 "its statements may be partly applied: remove the transaction control, the "
+                 "runner wraps each migration in one transaction",
                  m->name);
         PQclear(PQexec(conn, "ROLLBACK"));
         return -1;
@@ -237,14 +237,13 @@ static int apply_one(PGconn *conn, const struct pd_migration *m, const char *che
 
 /* Checks what the database holds against the list; returns the highest applied version (0 for
  * none) or -1 after pd_error. */
-static int check_applied(PGconn *conn, const struct pd_migration *list, size_t n,
-                         char (*sums)[65])
+static int check_applied(PGconn *conn, const struct pd_migration *list, size_t n, char (*sums)[65])
 {
     int max_build = n ? list[n - 1].version : 0;
     int max_db = 0;
-    PGresult *res = run(conn, "read schema_migrations",
-                        "SELECT version, name, checksum FROM schema_migrations ORDER BY version", 0,
-                        NULL);
+    PGresult *res =
+        run(conn, "read schema_migrations",
+            "SELECT version, name, checksum FROM schema_migrations ORDER BY version", 0, NULL);
     if (res == NULL)
         return -1;
 
@@ -260,19 +259,21 @@ static int check_applied(PGconn *conn, const struct pd_migration *list, size_t n
                 break;
             }
         if (v > max_build) {
-            pd_error(0, "database schema %04d is newer than this patend (%04d): upgrade patend",
-                     v, max_build);
+            pd_error(0, "database schema %04d is newer than this patend (%04d): upgrade patend", v,
+                     max_build);
             goto fail;
         }
         if (m == NULL) {
-            pd_error(0, "the database has migration %s (%04d) which this patend does not have: "
-                        "run the patend build that applied it",
+            pd_error(0,
+                     "the database has migration %s (%04d) which this patend does not have: "
+                     "run the patend build that applied it",
                      name, v);
             goto fail;
         }
         if (strcmp(sum, sums[i]) != 0) {
-            pd_error(0, "migration %s was changed after it was applied: checksum in database "
-                        "%s, in this build %s; never edit an applied migration, add a new one",
+            pd_error(0,
+                     "migration %s was changed after it was applied: checksum in database "
+                     "%s, in this build %s; never edit an applied migration, add a new one",
                      m->name, sum, sums[i]);
             goto fail;
         }
@@ -288,8 +289,9 @@ static int check_applied(PGconn *conn, const struct pd_migration *list, size_t n
         for (int r = 0; r < PQntuples(res) && !found; r++)
             found = atoi(PQgetvalue(res, r, 0)) == list[i].version;
         if (!found) {
-            pd_error(0, "migration %s is not applied but %04d already is: migrations are applied "
-                        "in order, so renumber it after the newest one",
+            pd_error(0,
+                     "migration %s is not applied but %04d already is: migrations are applied "
+                     "in order, so renumber it after the newest one",
                      list[i].name, max_db);
             goto fail;
         }
@@ -308,7 +310,7 @@ int pd_migrate_apply(const char *owner_conninfo, const struct pd_migration *list
     const char *values[] = { owner_conninfo, "patend-migrate", NULL };
     char key[32];
     const char *key_param[1] = { key };
-    char (*sums)[65] = g_malloc0_n(n ? n : 1, sizeof *sums);
+    char(*sums)[65] = g_malloc0_n(n ? n : 1, sizeof *sums);
     uint64_t t0 = pd_clock_mono_ms();
     PGconn *conn = NULL;
     PGresult *res;
@@ -317,8 +319,8 @@ int pd_migrate_apply(const char *owner_conninfo, const struct pd_migration *list
 
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && list[i].version <= list[i - 1].version) {
-            pd_error(0, "migrations %s and %s are out of order or share a number",
-                     list[i - 1].name, list[i].name);
+            pd_error(0, "migrations %s and %s are out of order or share a number", list[i - 1].name,
+                     list[i].name);
             goto out;
         }
         if (pd_migrate_checksum(list[i].sql, list[i].sql_len, sums[i]) < 0) {
@@ -389,8 +391,7 @@ int pd_migrate_apply(const char *owner_conninfo, const struct pd_migration *list
     }
     if (applied > 0)
         pd_info(0, "database schema is now at %04d (%d migration%s applied in %llu ms)", current,
-                applied, applied == 1 ? "" : "s",
-                (unsigned long long)(pd_clock_mono_ms() - t0));
+                applied, applied == 1 ? "" : "s", (unsigned long long)(pd_clock_mono_ms() - t0));
     else
         pd_info(0, "database schema is at %04d, up to date", current);
     *schema_version = current;

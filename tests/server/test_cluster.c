@@ -237,19 +237,19 @@ static void test_first_and_second_start(void)
     g_assert_cmpint(atoi(lock_text), ==, getpid());
 
     /* The three roles, through peer authentication on the socket. */
-    g_autofree char *who = query1(pd_cluster_owner_conninfo(c),
-                                  "SELECT current_user || '@' || current_database()");
+    g_autofree char *who =
+        query1(pd_cluster_owner_conninfo(c), "SELECT current_user || '@' || current_database()");
     g_assert_cmpstr(who, ==, "paten_owner@paten");
-    g_autofree char *app = query1(pd_cluster_app_conninfo(c),
-                                  "SELECT current_user || '@' || current_database()");
+    g_autofree char *app =
+        query1(pd_cluster_app_conninfo(c), "SELECT current_user || '@' || current_database()");
     g_assert_cmpstr(app, ==, "paten_app@paten");
     g_autofree char *super = query1(pd_cluster_superuser_conninfo(c),
                                     "SELECT rolsuper::text FROM pg_roles WHERE rolname = "
                                     "current_user");
     g_assert_cmpstr(super, ==, "true");
-    g_autofree char *owner = query1(pd_cluster_superuser_conninfo(c),
-                                    "SELECT pg_get_userbyid(datdba) FROM pg_database "
-                                    "WHERE datname = 'paten'");
+    g_autofree char *owner =
+        query1(pd_cluster_superuser_conninfo(c), "SELECT pg_get_userbyid(datdba) FROM pg_database "
+                                                 "WHERE datname = 'paten'");
     g_assert_cmpstr(owner, ==, "paten_owner");
     /* No TCP at all. */
     g_autofree char *listen = query1(pd_cluster_superuser_conninfo(c), "SHOW listen_addresses");
@@ -542,6 +542,94 @@ static void test_world_writable_refused(void)
     rm_rf(dir);
 }
 
+/* postgres exiting during start-up: one error line with its reason, nothing left running, the
+ * lock released. */
+static void test_postgres_fails_to_start(void)
+{
+    g_autofree char *conf = g_build_filename(shared_dir, "pg", "postgresql.auto.conf", NULL);
+    g_autofree char *saved = NULL;
+    gsize len;
+    struct pd_cluster_opts o = opts_for(shared_dir);
+    struct pd_cluster *c = NULL;
+    struct capture cap;
+    FILE *f;
+
+    /* Make sure the cluster exists (when this test runs alone). */
+    g_assert_cmpint(pd_cluster_start(&o, &c), ==, 0);
+    pd_cluster_stop(c, NULL, NULL);
+    pd_cluster_free(c);
+    c = NULL;
+
+    g_assert_true(g_file_get_contents(conf, &saved, &len, NULL));
+    f = fopen(conf, "a");
+    g_assert_nonnull(f);
+    fputs("paten_no_such_setting = 1\n", f);
+    g_assert_cmpint(fclose(f), ==, 0);
+    capture_begin(&cap);
+    int rc = pd_cluster_start(&o, &c);
+    g_autofree char *err = capture_end(&cap);
+    g_assert_cmpint(rc, ==, -1);
+    g_assert_null(c);
+    g_assert_nonnull(strstr(err, "the embedded PostgreSQL exited during start-up"));
+    g_assert_nonnull(strstr(err, "paten_no_such_setting"));
+    g_assert_cmpint(cluster_process(shared_dir), ==, 0);
+
+    f = fopen(conf, "w");
+    g_assert_nonnull(f);
+    g_assert_cmpuint(fwrite(saved, 1, len, f), ==, len);
+    g_assert_cmpint(fclose(f), ==, 0);
+    g_assert_cmpint(pd_cluster_start(&o, &c), ==, 0);
+    pd_cluster_stop(c, NULL, NULL);
+    pd_cluster_free(c);
+}
+
+/* After a reboot, postmaster.pid may name a pid now used by an unrelated process of the cluster
+ * user, which postgres would take for a running postmaster. patend sees no process in the
+ * cluster and removes the stale file. */
+static void test_stale_pidfile(void)
+{
+    g_autofree char *pg = g_build_filename(shared_dir, "pg", NULL);
+    g_autofree char *pidfile = g_build_filename(pg, "postmaster.pid", NULL);
+    struct pd_cluster_opts o = opts_for(shared_dir);
+    struct pd_cluster *c;
+    struct capture cap;
+    struct stat st;
+    int block[2], status;
+
+    g_assert_cmpint(pd_cluster_start(&o, &c), ==, 0);
+    pd_cluster_stop(c, NULL, NULL);
+    pd_cluster_free(c);
+    g_assert_cmpint(stat(pg, &st), ==, 0);
+
+    /* A process of the cluster user that is not PostgreSQL, blocked until we close the pipe. */
+    g_assert_cmpint(pipe2(block, O_CLOEXEC), ==, 0);
+    pid_t other = fork();
+    g_assert_cmpint(other, >=, 0);
+    if (other == 0) {
+        char b;
+        close(block[1]);
+        if (geteuid() == 0 && (setgid(st.st_gid) < 0 || setuid(st.st_uid) < 0))
+            _exit(1);
+        while (read(block[0], &b, 1) < 0 && errno == EINTR)
+            ;
+        _exit(0);
+    }
+    close(block[0]);
+    g_autofree char *text = g_strdup_printf("%ld\n%s/pg\n", (long)other, shared_dir);
+    g_assert_true(g_file_set_contents(pidfile, text, -1, NULL));
+
+    capture_begin(&cap);
+    int rc = pd_cluster_start(&o, &c);
+    g_autofree char *err = capture_end(&cap);
+    g_assert_cmpint(rc, ==, 0);
+    g_assert_nonnull(strstr(err, "removing stale"));
+    pd_cluster_stop(c, NULL, NULL);
+    pd_cluster_free(c);
+    close(block[1]);
+    g_assert_cmpint(waitpid(other, &status, 0), ==, other);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_path_too_long(void)
 {
     g_autofree char *longname = g_strnfill(100, 'd');
@@ -645,6 +733,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cluster/restart-back-off", test_restart_back_off);
     g_test_add_func("/cluster/interrupted-initdb", test_interrupted_initdb);
     g_test_add_func("/cluster/world-writable-refused", test_world_writable_refused);
+    g_test_add_func("/cluster/postgres-fails-to-start", test_postgres_fails_to_start);
+    g_test_add_func("/cluster/stale-pidfile", test_stale_pidfile);
     g_test_add_func("/cluster/path-too-long", test_path_too_long);
     g_test_add_func("/cluster/relative-dir", test_relative_dir);
     g_test_add_func("/cluster/unreachable-dir", test_unreachable_dir);

@@ -233,15 +233,15 @@ static void test_rerun_is_noop(void)
 {
     reset_db();
     run_ok();
-    g_autofree char *before = owner_value(
-        "SELECT (SELECT id::text FROM paten_instance) || ' ' || "
-        "(SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
-        "FROM schema_migrations)");
+    g_autofree char *before =
+        owner_value("SELECT (SELECT id::text FROM paten_instance) || ' ' || "
+                    "(SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
+                    "FROM schema_migrations)");
     g_assert_cmpint(run_ok(), ==, embedded_max());
-    g_autofree char *after = owner_value(
-        "SELECT (SELECT id::text FROM paten_instance) || ' ' || "
-        "(SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
-        "FROM schema_migrations)");
+    g_autofree char *after =
+        owner_value("SELECT (SELECT id::text FROM paten_instance) || ' ' || "
+                    "(SELECT string_agg(version || '@' || applied_at, ',' ORDER BY version) "
+                    "FROM schema_migrations)");
     g_assert_cmpstr(before, ==, after);
 }
 
@@ -365,8 +365,9 @@ static void test_app_role_grants(void)
     g_autofree char *s8 = sqlstate_of(pd_cluster_owner_conninfo(cluster),
                                       "INSERT INTO settings VALUES ('k', 'v', now())");
     g_assert_cmpstr(s8, ==, "");
-    g_autofree char *s9 = sqlstate_of(pd_cluster_owner_conninfo(cluster),
-                                      "INSERT INTO paten_instance VALUES (gen_random_uuid(), now())");
+    g_autofree char *s9 =
+        sqlstate_of(pd_cluster_owner_conninfo(cluster),
+                    "INSERT INTO paten_instance VALUES (gen_random_uuid(), now())");
     g_assert_cmpstr(s9, ==, "23505");
     g_autofree char *s10 = sqlstate_of(pd_cluster_owner_conninfo(cluster),
                                        "INSERT INTO settings VALUES ('k2', 'v', NULL)");
@@ -478,8 +479,7 @@ static void test_out_of_order_refused(void)
 
     reset_db();
     struct pd_migration *list = with_extra(three, 1, &n);
-    g_assert_cmpint(pd_migrate_apply(pd_cluster_owner_conninfo(cluster), list, n, &version), ==,
-                    0);
+    g_assert_cmpint(pd_migrate_apply(pd_cluster_owner_conninfo(cluster), list, n, &version), ==, 0);
     g_assert_cmpint(version, ==, 3);
     pd_migrate_free_list(list, n);
 

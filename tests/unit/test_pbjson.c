@@ -144,10 +144,11 @@ typedef struct {
 
 static const ProtobufCMessageDescriptor opt_msg_descriptor;
 
-static void opt_msg_init(OptMsg *m)
+/* Has the ProtobufCMessageInit signature itself, so no function pointer cast is needed. */
+static void opt_msg_init(ProtobufCMessage *m)
 {
     static const OptMsg init = { PROTOBUF_C_MESSAGE_INIT(&opt_msg_descriptor), 0 };
-    *m = init;
+    *(OptMsg *)m = init;
 }
 
 static const ProtobufCFieldDescriptor opt_msg_fields[] = {
@@ -180,7 +181,7 @@ static const ProtobufCMessageDescriptor opt_msg_descriptor = {
     opt_msg_fields_by_name,
     1,
     opt_msg_ranges,
-    (ProtobufCMessageInit)opt_msg_init,
+    opt_msg_init,
     NULL,
     NULL,
     NULL,
