@@ -9,9 +9,13 @@
 #include "pd_config.h"
 #include "pd_db.h"
 #include "pd_demo.h"
+#include "pd_events.h"
+#include "pd_hash.h"
+#include "pd_offices.h"
 #include "pd_log.h"
 #include "pd_migrate.h"
 #include "pd_server.h"
+#include "pd_session.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -24,29 +28,52 @@
 
 static void on_notify(void *arg, const char *channel, const char *payload)
 {
-    (void)arg;
     pd_debug(0, "notification on %s: %s", channel, payload);
+    pd_events_poll(arg);
 }
 
+/* The LISTEN connection is (back) up: notifications sent while it was down are lost, so read
+ * whatever the outbox holds that this process has not seen. */
 static void on_listen_ready(void *arg)
 {
-    (void)arg;
     pd_debug(0, "listening for database events");
+    pd_events_poll(arg);
+}
+
+/* The newest event is known: start delivering after it and accept clients. */
+static void on_event_start(const struct pd_db_result *r, void *arg)
+{
+    struct pd_server *srv = arg;
+
+    if (srv->state != PD_SERVER_STARTING)
+        return;
+    if (r->status < 0) {
+        pd_error(0, "cannot read the event counter: %s", r->message);
+        srv->exit_code = 1;
+        pd_server_shutdown(srv);
+        return;
+    }
+    pd_events_start(srv, (uint64_t)pd_db_get_int(r->res[0], 0, 0));
+    if (pd_server_listen(srv) < 0) {
+        /* Unwind through the normal shutdown so the pool and the cluster stop cleanly. */
+        srv->exit_code = 1;
+        pd_server_shutdown(srv);
+    }
 }
 
 /* The pool is fully connected: only now does patend accept clients, so "ready" means ready. */
 static void on_pool_ready(void *arg)
 {
     struct pd_server *srv = arg;
+    struct pd_db_batch *b;
 
     uv_timer_stop(&srv->startup_timer);
     if (srv->state != PD_SERVER_STARTING)
         return;
-    if (pd_server_listen(srv) < 0) {
-        /* Unwind through the normal shutdown so the pool and the cluster stop cleanly. */
-        srv->exit_code = 1;
-        pd_server_shutdown(srv);
-    }
+    pd_offices_reload(srv);
+    b = pd_db_batch_new();
+    pd_db_batch_add(b, PD_STMT_EVENT_LAST);
+    pd_db_run(srv->db, b, on_event_start, srv);
 }
 
 /* The pool did not come up in time: serve anyway; requests that need the database get
@@ -143,6 +170,15 @@ int main(int argc, char **argv)
     dbo.notify_arg = &srv;
     dbo.on_ready = on_pool_ready;
     dbo.ready_arg = &srv;
+    srv.offices = pd_offices_new();
+    srv.events = pd_events_new();
+    srv.hash = pd_hash_create(&loop, cfg.hash_concurrency, cfg.hash_queue);
+    if (srv.hash == NULL) {
+        if (cluster)
+            stop_cluster_now(&loop, cluster);
+        rc = 1;
+        goto out;
+    }
     if (pd_db_create(&loop, &dbo, &srv.db) < 0) {
         if (cluster)
             stop_cluster_now(&loop, cluster);
@@ -167,6 +203,10 @@ out:
     }
     if (cluster)
         pd_cluster_free(cluster);
+    pd_session_registry_free(&srv);
+    pd_offices_free(srv.offices);
+    pd_events_free(srv.events);
+    pd_hash_free(srv.hash);
     if (rc == 0)
         pd_info(0, "patend stopped");
     pd_config_free(&cfg);

@@ -41,6 +41,8 @@ static const struct opt_def opts[] = {
     { "db-pool", OPT_UINT, OFF(db_pool_size), "4", "N", "database connections in the pool" },
     { "db-query-timeout", OPT_DURATION, OFF(db_query_timeout_ms), "30s", "DURATION", "a database round trip taking longer fails with TIMEOUT" },
     { "db-queue-timeout", OPT_DURATION, OFF(db_queue_timeout_ms), "5s", "DURATION", "a request waiting longer for a free connection fails with UNAVAILABLE" },
+    { "hash-concurrency", OPT_UINT, OFF(hash_concurrency), "0", "N", "password hashes (Argon2id, 64 MiB each) computed at once; 0: one per CPU" },
+    { "hash-queue", OPT_UINT, OFF(hash_queue), "1000", "N", "password hashes waiting at most; beyond it logins get RATE_LIMITED" },
     { "demo", OPT_BOOL, OFF(demo), "false", NULL, "load the demo data into an empty database" },
     { "log-level", OPT_LOGLEVEL, OFF(log_level), "info", "LEVEL", "debug, info, warn or error" },
     { "max-connections", OPT_UINT, OFF(max_connections), "20000", "N", "clients connected at once; more are refused" },

@@ -40,6 +40,10 @@ struct pd_config {
     char *pg_user;         /* the unprivileged user the embedded cluster runs as under root */
     bool pg_fsync;
 
+    /* passwords */
+    uint32_t hash_concurrency; /* Argon2id hashes at once; 0: one per CPU */
+    uint32_t hash_queue;       /* hashes waiting at most; more get RATE_LIMITED */
+
     /* start-up actions */
     bool demo;
 

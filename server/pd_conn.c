@@ -18,6 +18,7 @@
 #include "pd_dispatch.h"
 #include "pd_log.h"
 #include "pd_server.h"
+#include "pd_session.h"
 #include "pd_transport.h"
 
 #include <assert.h>
@@ -72,6 +73,7 @@ static size_t conn_unsent(const struct pd_conn *c)
 
 static void conn_free(struct pd_conn *c)
 {
+    pd_conn_set_session(c, NULL);
     for (unsigned i = 0; i < c->outq_len; i++)
         free(c->outq[i].base);
     free(c->outq);
@@ -491,6 +493,19 @@ void pd_conn_hello_done(struct pd_conn *c)
     c->state = PD_CONN_READY;
     c->max_in_flight = c->srv->cfg->max_in_flight;
     paten_decoder_set_max_payload(&c->dec, c->srv->cfg->max_payload);
+}
+
+void pd_conn_set_session(struct pd_conn *c, struct pd_session *s)
+{
+    if (s)
+        s->refs++;
+    if (c->session)
+        pd_session_unref(c->srv, c->session);
+    c->session = s;
+    if (s == NULL) {
+        c->subscribed = false;
+        c->catching_up = false;
+    }
 }
 
 const char *pd_conn_peer(const struct pd_conn *c)

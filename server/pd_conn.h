@@ -18,6 +18,7 @@
 #include <uv.h>
 
 struct pd_server;
+struct pd_session;
 struct pd_transport;
 
 enum pd_conn_state {
@@ -49,6 +50,11 @@ struct pd_conn {
     size_t writing_bytes; /* handed to the transport, not yet written */
     bool in_flush_list;
     struct pd_conn *flush_next;
+
+    struct pd_session *session; /* a reference while logged in (pd_conn_set_session) */
+    bool subscribed;            /* receives live events (after Subscribe caught it up) */
+    bool catching_up;           /* a Subscribe is replaying the events it missed */
+    uint64_t delivered_seq;     /* the newest event this connection has been sent or skipped */
 
     uint64_t connected_ms;
     uint64_t last_read_ms;
@@ -88,6 +94,9 @@ void pd_conn_request_end(struct pd_conn *c);
 
 /* Called once Hello succeeded: raises the payload limit. */
 void pd_conn_hello_done(struct pd_conn *c);
+
+/* Attaches a session (taking a reference) or detaches it (s NULL); detaching also stops events. */
+void pd_conn_set_session(struct pd_conn *c, struct pd_session *s);
 
 /* "ip:port" of the peer, for logs. */
 const char *pd_conn_peer(const struct pd_conn *c);

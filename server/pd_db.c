@@ -59,15 +59,28 @@ struct pd_db_batch {
     int nvalues, values_cap;
 };
 
+enum job_kind {
+    JOB_PLAIN,    /* one batch, one implicit transaction */
+    JOB_SETUP,    /* a connection's own set-up batch */
+    JOB_ROLLBACK, /* ends a failed or abandoned explicit transaction */
+    JOB_TXN,      /* a batch inside an explicit transaction (pd_db_txn_*) */
+};
+
 struct job {
     struct pd_db_batch *b;
     pd_db_cb cb;
+    pd_db_txn_cb txn_cb;
     void *arg;
-    bool internal; /* a connection's own SETUP batch */
+    enum job_kind kind;
+    bool internal; /* JOB_SETUP or JOB_ROLLBACK: no owner to call back */
+    struct pd_db_txn *txn;
+    const char *pre;  /* a statement sent before the batch's own ("BEGIN"), or NULL */
+    const char *post; /* one sent after them ("COMMIT"), or NULL */
     uint64_t enqueued_ms;
     struct job *next;
-    /* result collection */
+    /* result collection: res[0] is pre's result when there is one */
     PGresult **res;
+    int nres;          /* calls plus pre and post */
     int got;           /* results complete so far */
     bool have_current; /* res[got] is set and its terminating NULL not yet read */
     int failed_index;
@@ -80,6 +93,13 @@ struct db_poll {
     uv_poll_t h;
     struct db_conn *c; /* NULL once the connection no longer wants it */
     struct pd_db *db;
+};
+
+struct pd_db_txn {
+    struct pd_db *db;
+    struct db_conn *c; /* the connection that holds the transaction; NULL until it has one */
+    bool busy;         /* a batch of it is queued or in flight */
+    bool broken;       /* its connection failed or timed out between batches */
 };
 
 struct db_conn {
@@ -96,6 +116,7 @@ struct db_conn {
     char **resolved; /* one numeric address per host entry ("" for socket paths) */
     unsigned backoff_ms;
     struct job *job;
+    struct pd_db_txn *txn; /* an explicit transaction holding this connection (state BUSY) */
     bool was_up; /* reached READY since the last failure was logged */
     bool failure_logged;
 };
@@ -131,6 +152,7 @@ struct pd_db {
     uint64_t reconnects;
     char server_version[32];
 
+    unsigned open_txns; /* transactions whose owners have not let go yet */
     bool closing;
     bool timers_closed;
     int pending_closes;
@@ -158,6 +180,19 @@ static const char *conn_name(const struct db_conn *c, char *buf, size_t cap)
     else
         snprintf(buf, cap, "db-%d", c->index);
     return buf;
+}
+
+/* ---- transactions' memory ------------------------------------------------------------------ */
+
+/* Every transaction object ends here; the pool does not finish closing while any is alive. */
+static void txn_free(struct pd_db_txn *t)
+{
+    if (t == NULL)
+        return;
+    struct pd_db *db = t->db;
+    db->open_txns--;
+    free(t);
+    db_maybe_closed(db);
 }
 
 /* ---- batches ---------------------------------------------------------------------------- */
@@ -260,6 +295,18 @@ const char *pd_db_get(const PGresult *r, int row, int col)
     return PQgetvalue(r, row, col);
 }
 
+const char *pd_db_str(const PGresult *r, int row, int col)
+{
+    const char *v = pd_db_get(r, row, col);
+    return v ? v : "";
+}
+
+bool pd_db_get_bool(const PGresult *r, int row, int col)
+{
+    const char *v = pd_db_get(r, row, col);
+    return v && v[0] == 't';
+}
+
 int64_t pd_db_get_int(const PGresult *r, int row, int col)
 {
     const char *v = pd_db_get(r, row, col);
@@ -291,7 +338,7 @@ int pd_db_error_for_sqlstate(const char *sqlstate)
 static void job_free(struct job *j)
 {
     if (j->res) {
-        for (int i = 0; j->b && i < j->b->ncalls; i++)
+        for (int i = 0; i < j->nres; i++)
             PQclear(j->res[i]);
         free(j->res);
     }
@@ -299,42 +346,62 @@ static void job_free(struct job *j)
     free(j);
 }
 
-/* Delivers a finished job's outcome to its owner and frees it. */
-static void job_deliver(struct job *j, int status, const char *message)
+/* Fills r from a finished job: the owner sees its own statements only, not BEGIN or COMMIT. */
+static void job_result(struct job *j, int status, const char *message, struct pd_db_result *r)
+{
+    int off = j->pre ? 1 : 0;
+
+    memset(r, 0, sizeof *r);
+    r->status = status;
+    r->n = j->b ? j->b->ncalls : 0;
+    r->res = j->res ? j->res + off : NULL;
+    r->failed_index = j->failed_index >= 0 ? j->failed_index - off : -1;
+    r->sqlstate = "";
+    r->message = message ? message : "";
+    r->round_trip_us = j->sent_us ? now_us() - j->sent_us : 0;
+    if (j->failed_index >= 0 && j->res && j->res[j->failed_index]) {
+        const char *st = PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE);
+        r->sqlstate = st ? st : "";
+        r->constraint = PQresultErrorField(j->res[j->failed_index], PG_DIAG_CONSTRAINT_NAME);
+        if (message == NULL || message[0] == '\0') {
+            const char *m = PQresultErrorField(j->res[j->failed_index], PG_DIAG_MESSAGE_PRIMARY);
+            r->message = m ? m : "";
+        }
+    }
+}
+
+/* Delivers a finished job's outcome to its owner and frees it. For a transaction's batch, t is
+ * the transaction when it goes on and NULL when it is over. */
+static void job_deliver_txn(struct job *j, int status, const char *message, struct pd_db_txn *t)
 {
     struct pd_db_result r;
 
-    memset(&r, 0, sizeof r);
-    r.status = status;
-    r.n = j->b ? j->b->ncalls : 0;
-    r.res = j->res;
-    r.failed_index = j->failed_index;
-    r.sqlstate = "";
-    r.message = message ? message : "";
-    r.round_trip_us = j->sent_us ? now_us() - j->sent_us : 0;
-    if (j->failed_index >= 0 && j->res && j->res[j->failed_index]) {
-        const char *st = PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE);
-        r.sqlstate = st ? st : "";
-        if (message == NULL || message[0] == '\0') {
-            const char *m = PQresultErrorField(j->res[j->failed_index], PG_DIAG_MESSAGE_PRIMARY);
-            r.message = m ? m : "";
-        }
-    }
-    if (j->cb)
+    job_result(j, status, message, &r);
+    if (j->txn_cb)
+        j->txn_cb(t, &r, j->arg);
+    else if (j->cb)
         j->cb(&r, j->arg);
     job_free(j);
 }
 
-static void deferred_run(uv_timer_t *t)
+static void job_deliver(struct job *j, int status, const char *message)
 {
-    struct pd_db *db = t->data;
+    job_deliver_txn(j, status, message, NULL);
+}
+
+static void deferred_run(uv_timer_t *timer)
+{
+    struct pd_db *db = timer->data;
     struct job *list = db->deferred_head;
 
     db->deferred_head = db->deferred_tail = NULL;
     while (list) {
         struct job *j = list;
+        struct pd_db_txn *t = j->txn;
         list = j->next;
         job_deliver(j, j->status, j->message);
+        /* A transaction's batch that failed before or without its connection ends it. */
+        txn_free(t);
     }
     db_maybe_closed(db);
 }
@@ -530,11 +597,18 @@ static void conn_fail(struct db_conn *c, const char *why)
     if (c->job) {
         struct job *j = c->job;
         c->job = NULL;
+        if (j->txn)
+            j->txn->c = NULL;
         if (j->internal)
             job_free(j);
         else
             job_finish(db, j, -PATEN_ERR_UNAVAILABLE, msg);
+    } else if (c->txn) {
+        /* Idle inside a transaction: its owner learns at its next step. */
+        c->txn->broken = true;
+        c->txn->c = NULL;
     }
+    c->txn = NULL;
     conn_teardown(c);
     if (!c->failure_logged) {
         pd_warn(0, "%s: database unavailable: %s", conn_name(c, name, sizeof name), msg);
@@ -563,14 +637,20 @@ static void conn_timer_fired(uv_timer_t *t)
     case CS_SETUP:
         conn_fail(c, "connection attempt timed out");
         break;
-    case CS_BUSY:
+    case CS_BUSY: {
+        const char *why = c->job ? "query timed out; connection dropped"
+                                 : "transaction left idle too long; connection dropped";
         if (c->job && !c->job->internal) {
             struct job *j = c->job;
             c->job = NULL;
+            if (j->txn)
+                j->txn->c = NULL;
+            c->txn = NULL;
             job_finish(c->db, j, -PATEN_ERR_TIMEOUT, "database query timed out");
         }
-        conn_fail(c, "query timed out; connection dropped");
+        conn_fail(c, why);
         break;
+    }
     default:
         break;
     }
@@ -580,12 +660,16 @@ static void conn_timer_fired(uv_timer_t *t)
 static int conn_send_job(struct db_conn *c, struct job *j)
 {
     struct pd_db_batch *b = j->b;
+    int ncalls = b ? b->ncalls : 0;
 
-    j->res = pd_xcalloc((size_t)(b->ncalls ? b->ncalls : 1), sizeof(PGresult *));
+    j->nres = ncalls + (j->pre ? 1 : 0) + (j->post ? 1 : 0);
+    j->res = pd_xcalloc((size_t)(j->nres ? j->nres : 1), sizeof(PGresult *));
     j->got = 0;
     j->have_current = false;
     j->failed_index = -1;
-    for (int i = 0; i < b->ncalls; i++) {
+    if (j->pre && !PQsendQueryParams(c->pg, j->pre, 0, NULL, NULL, NULL, NULL, 0))
+        return -1;
+    for (int i = 0; i < ncalls; i++) {
         struct call *call = &b->calls[i];
         const struct pd_sql_info *info;
         const char *const *values = NULL;
@@ -598,7 +682,6 @@ static int conn_send_job(struct db_conn *c, struct job *j)
             lengths = b->lengths + call->first_param;
             formats = b->formats + call->first_param;
         }
-
         switch (call->kind) {
         case CALL_STMT:
             info = pd_sql_info(call->stmt);
@@ -618,6 +701,8 @@ static int conn_send_job(struct db_conn *c, struct job *j)
         if (!ok)
             return -1;
     }
+    if (j->post && !PQsendQueryParams(c->pg, j->post, 0, NULL, NULL, NULL, NULL, 0))
+        return -1;
     if (!PQpipelineSync(c->pg))
         return -1;
     j->sent_us = now_us();
@@ -659,17 +744,32 @@ static void conn_setup_done(struct db_conn *c)
     }
 }
 
+static void conn_send_rollback(struct db_conn *c);
+
+/* The connection finished its work: back to the pool. */
+static void conn_release(struct db_conn *c)
+{
+    struct pd_db *db = c->db;
+
+    c->state = CS_READY;
+    if (!db->closing)
+        pool_kick(db);
+    else
+        db_maybe_closed(db);
+}
+
 /* A job's last result (its sync) arrived. */
 static void conn_job_done(struct db_conn *c)
 {
-    struct pd_db *db = c->db;
     struct job *j = c->job;
+    struct pd_db_txn *t = j->txn;
     int status = 0;
     char msg[300] = "";
 
     c->job = NULL;
     uv_timer_stop(&c->timer);
-    if (j->internal) {
+    switch (j->kind) {
+    case JOB_SETUP:
         if (j->failed_index >= 0) {
             const char *m = PQresultErrorMessage(j->res[j->failed_index]);
             snprintf(msg, sizeof msg, "connection set-up failed: %s", m ? m : "");
@@ -680,17 +780,73 @@ static void conn_job_done(struct db_conn *c)
         job_free(j);
         conn_setup_done(c);
         return;
+    case JOB_ROLLBACK:
+        job_free(j);
+        conn_release(c);
+        return;
+    case JOB_PLAIN:
+        if (j->failed_index >= 0)
+            status = -pd_db_error_for_sqlstate(
+                PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE));
+        c->state = CS_READY;
+        job_deliver(j, status, NULL);
+        conn_release(c);
+        return;
+    case JOB_TXN:
+    default:
+        break;
     }
+
+    /* A batch of an explicit transaction. */
+    t->busy = false;
     if (j->failed_index >= 0) {
-        const char *st = PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE);
-        status = -pd_db_error_for_sqlstate(st);
+        status = -pd_db_error_for_sqlstate(
+            PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE));
+        /* The transaction failed: it is over for its owner. Unless the failure was the COMMIT
+         * itself (which ends it), PostgreSQL still has it open and aborted: roll it back before
+         * the connection serves anyone else. */
+        c->txn = NULL;
+        job_deliver_txn(j, status, NULL, NULL);
+        txn_free(t);
+        if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+            conn_send_rollback(c);
+        else
+            conn_release(c);
+        return;
     }
-    c->state = CS_READY;
-    job_deliver(j, status, NULL);
-    if (!db->closing)
-        pool_kick(db);
-    else
-        db_maybe_closed(db);
+    if (j->post) { /* committed */
+        c->txn = NULL;
+        job_deliver_txn(j, 0, NULL, NULL);
+        txn_free(t);
+        conn_release(c);
+        return;
+    }
+    /* The transaction goes on: the connection stays with it, but not forever. */
+    int rc = uv_timer_start(&c->timer, conn_timer_fired, c->db->opts.query_timeout_ms, 0);
+    assert(rc == 0);
+    (void)rc;
+    job_deliver_txn(j, 0, NULL, t);
+}
+
+/* Sends ROLLBACK as an internal job; the connection returns to the pool when it is done. */
+static void conn_send_rollback(struct db_conn *c)
+{
+    struct job *j = pd_xcalloc(1, sizeof *j);
+
+    j->kind = JOB_ROLLBACK;
+    j->internal = true;
+    j->pre = "ROLLBACK";
+    j->failed_index = -1;
+    c->state = CS_BUSY;
+    if (conn_send_job(c, j) < 0) {
+        c->job = NULL;
+        job_free(j);
+        conn_fail(c, PQerrorMessage(c->pg));
+        return;
+    }
+    int rc = uv_timer_start(&c->timer, conn_timer_fired, c->db->opts.query_timeout_ms, 0);
+    assert(rc == 0);
+    (void)rc;
 }
 
 /*
@@ -720,14 +876,14 @@ static void conn_process(struct db_conn *c)
         }
         if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
             PQclear(r);
-            if (j->got != j->b->ncalls) {
+            if (j->got != j->nres) {
                 conn_fail(c, "protocol confusion: sync before every result");
                 return;
             }
             conn_job_done(c);
             return;
         }
-        if (!j->have_current && j->got < j->b->ncalls) {
+        if (!j->have_current && j->got < j->nres) {
             ExecStatusType st = PQresultStatus(r);
             j->res[j->got] = r;
             j->have_current = true;
@@ -853,6 +1009,7 @@ static void conn_connected(struct db_conn *c)
     b = pd_db_batch_new();
     j = pd_xcalloc(1, sizeof *j);
     j->b = b;
+    j->kind = JOB_SETUP;
     j->internal = true;
     j->failed_index = -1;
     if (c->index >= 0) {
@@ -1034,6 +1191,10 @@ static void pool_kick(struct pd_db *db)
             continue;
         struct job *j = queue_pop(db);
         c->state = CS_BUSY;
+        if (j->txn) {
+            j->txn->c = c;
+            c->txn = j->txn;
+        }
         if (conn_send_job(c, j) < 0) {
             c->job = j; /* conn_fail fails it with UNAVAILABLE */
             conn_fail(c, PQerrorMessage(c->pg));
@@ -1048,13 +1209,9 @@ static void pool_kick(struct pd_db *db)
     }
 }
 
-void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg)
+/* Queues a job for the next free connection (or fails it at once when none can come). */
+static void pool_submit(struct pd_db *db, struct job *j)
 {
-    struct job *j = pd_xcalloc(1, sizeof *j);
-
-    j->b = b;
-    j->cb = cb;
-    j->arg = arg;
     j->failed_index = -1;
     j->enqueued_ms = pd_clock_mono_ms();
     if (db->closing) {
@@ -1075,6 +1232,95 @@ void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg)
         (void)rc;
         db->queue_timer_active = true;
     }
+}
+
+void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg)
+{
+    struct job *j = pd_xcalloc(1, sizeof *j);
+
+    j->kind = JOB_PLAIN;
+    j->b = b;
+    j->cb = cb;
+    j->arg = arg;
+    pool_submit(db, j);
+}
+
+void pd_db_txn_begin(struct pd_db *db, struct pd_db_batch *b, pd_db_txn_cb cb, void *arg)
+{
+    struct pd_db_txn *t = pd_xcalloc(1, sizeof *t);
+    struct job *j = pd_xcalloc(1, sizeof *j);
+
+    t->db = db;
+    t->busy = true;
+    db->open_txns++;
+    j->kind = JOB_TXN;
+    j->txn = t;
+    j->pre = "BEGIN";
+    j->b = b;
+    j->txn_cb = cb;
+    j->arg = arg;
+    pool_submit(db, j);
+}
+
+/* Sends a transaction's next batch on the connection it holds. */
+static void txn_submit(struct pd_db_txn *t, struct job *j)
+{
+    struct pd_db *db = t->db;
+    struct db_conn *c = t->c;
+
+    assert(!t->busy);
+    t->busy = true;
+    j->kind = JOB_TXN;
+    j->txn = t;
+    j->failed_index = -1;
+    if (t->broken || c == NULL || db->closing) {
+        job_finish(db, j, t->broken ? -PATEN_ERR_UNAVAILABLE : -PATEN_ERR_SHUTTING_DOWN,
+                   "the transaction's database connection was lost");
+        return;
+    }
+    uv_timer_stop(&c->timer);
+    if (conn_send_job(c, j) < 0) {
+        c->job = j;
+        conn_fail(c, PQerrorMessage(c->pg));
+        return;
+    }
+    int rc = uv_timer_start(&c->timer, conn_timer_fired, db->opts.query_timeout_ms, 0);
+    assert(rc == 0);
+    (void)rc;
+}
+
+void pd_db_txn_run(struct pd_db_txn *t, struct pd_db_batch *b, pd_db_txn_cb cb, void *arg)
+{
+    struct job *j = pd_xcalloc(1, sizeof *j);
+
+    j->b = b;
+    j->txn_cb = cb;
+    j->arg = arg;
+    txn_submit(t, j);
+}
+
+void pd_db_txn_commit(struct pd_db_txn *t, struct pd_db_batch *b, pd_db_cb cb, void *arg)
+{
+    struct job *j = pd_xcalloc(1, sizeof *j);
+
+    j->b = b ? b : pd_db_batch_new();
+    j->post = "COMMIT";
+    j->cb = cb;
+    j->arg = arg;
+    txn_submit(t, j);
+}
+
+void pd_db_txn_rollback(struct pd_db_txn *t)
+{
+    struct db_conn *c = t->c;
+
+    assert(!t->busy);
+    if (c != NULL && !t->broken && !t->db->closing) {
+        c->txn = NULL;
+        uv_timer_stop(&c->timer);
+        conn_send_rollback(c);
+    }
+    txn_free(t);
 }
 
 /* Splits the conninfo into keyword/value arrays, adding hostaddr when host names need resolving
@@ -1284,7 +1530,7 @@ static void db_timer_closed(uv_handle_t *h)
  */
 static void db_maybe_closed(struct pd_db *db)
 {
-    if (!db->closing || db->pending_closes > 0 || db->deferred_head != NULL)
+    if (!db->closing || db->pending_closes > 0 || db->deferred_head != NULL || db->open_txns > 0)
         return;
     if (!db->timers_closed) {
         db->timers_closed = true;
@@ -1309,11 +1555,17 @@ static void conn_close(struct db_conn *c)
     if (c->job) {
         struct job *j = c->job;
         c->job = NULL;
+        if (j->txn)
+            j->txn->c = NULL;
         if (j->internal)
             job_free(j);
         else
             job_finish(db, j, -PATEN_ERR_SHUTTING_DOWN, "server shutting down");
+    } else if (c->txn) {
+        c->txn->broken = true;
+        c->txn->c = NULL;
     }
+    c->txn = NULL;
     conn_poll_close(c);
     if (c->pg) {
         PQfinish(c->pg);

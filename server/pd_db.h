@@ -56,6 +56,7 @@ struct pd_db_result {
     PGresult **res;     /* res[i] for statement i; NULL when status != 0 and i >= failed_index */
     int failed_index;   /* the statement that failed with an SQL error, or -1 */
     const char *sqlstate;  /* its SQLSTATE ("23505"), or "" */
+    const char *constraint; /* the violated constraint's name, or NULL */
     const char *message;   /* a one-line description for the log, never for end users */
     uint64_t round_trip_us; /* from sending the batch to its sync */
 };
@@ -95,6 +96,29 @@ void pd_db_param_null(struct pd_db_batch *b);
  */
 void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg);
 
+/*
+ * Explicit transactions, for work whose later statements depend on earlier results (claim an
+ * idempotency key, read and lock a row, then write). Each step is one pipelined batch; the
+ * connection stays with the transaction in between, for at most the query timeout.
+ *
+ * cb of each step gets the transaction to continue with, or NULL when the transaction is over:
+ * a failed step (any status != 0) has already been rolled back. The owner must end a live
+ * transaction with exactly one pd_db_txn_commit or pd_db_txn_rollback, and never call two steps
+ * of one transaction at once. Callbacks always come from a later loop callback.
+ */
+struct pd_db_txn;
+typedef void (*pd_db_txn_cb)(struct pd_db_txn *t, const struct pd_db_result *r, void *arg);
+
+/* BEGIN, then batch b, on the next free connection. */
+void pd_db_txn_begin(struct pd_db *db, struct pd_db_batch *b, pd_db_txn_cb cb, void *arg);
+/* The next batch in the same transaction. */
+void pd_db_txn_run(struct pd_db_txn *t, struct pd_db_batch *b, pd_db_txn_cb cb, void *arg);
+/* Batch b (may be NULL), then COMMIT, in one round trip; t is gone afterwards. A failed COMMIT
+ * (e.g. a serialization failure) is reported in r like any failed statement. */
+void pd_db_txn_commit(struct pd_db_txn *t, struct pd_db_batch *b, pd_db_cb cb, void *arg);
+/* Rolls back and frees t; no callback. */
+void pd_db_txn_rollback(struct pd_db_txn *t);
+
 /* Pool state, for ServerInfo and logs. */
 unsigned pd_db_size(const struct pd_db *db);
 unsigned pd_db_connected(const struct pd_db *db);
@@ -107,6 +131,9 @@ int pd_db_error_for_sqlstate(const char *sqlstate);
 
 /* Helpers for reading results: the text of a cell, or NULL when it is SQL NULL. */
 const char *pd_db_get(const PGresult *r, int row, int col);
+/* The same with "" for SQL NULL and out-of-range cells, for protobuf string fields. */
+const char *pd_db_str(const PGresult *r, int row, int col);
+bool pd_db_get_bool(const PGresult *r, int row, int col);
 int64_t pd_db_get_int(const PGresult *r, int row, int col);
 
 #endif

@@ -8,9 +8,11 @@
 #include "pd_demo.h"
 
 #include "pd_clock.h"
+#include "pd_hash.h"
 #include "pd_log.h"
 
 #include <gio/gio.h>
+#include <sodium.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -72,6 +74,49 @@ static int run_files(PGconn *pg)
     return 0;
 }
 
+/*
+ * The demo users all share one password: PATEN_DEMO_PASSWORD when set, otherwise a generated one
+ * printed once here (it is not stored anywhere in clear). One Argon2id hash serves them all: a
+ * demo's convenience, never a real deployment's practice.
+ */
+static int set_demo_password(PGconn *pg)
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+    const char *given = getenv("PATEN_DEMO_PASSWORD");
+    char generated[17];
+    char hash[256];
+    const char *params[1];
+    const char *password = given;
+    PGresult *r;
+
+    if (given == NULL || given[0] == '\0') {
+        for (size_t i = 0; i < sizeof generated - 1; i++)
+            generated[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+        generated[sizeof generated - 1] = '\0';
+        password = generated;
+    }
+    if (!pd_hash_make_now(password, hash, sizeof hash)) {
+        pd_error(0, "demo data: cannot hash the demo password");
+        return -1;
+    }
+    params[0] = hash;
+    r = PQexecParams(pg, "SELECT set_config('paten.demo_password_hash', $1, true)", 1, NULL,
+                     params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        pd_error(0, "demo data: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    if (password == generated)
+        pd_info(0, "demo users' password (shown once; set PATEN_DEMO_PASSWORD to choose it): %s",
+                generated);
+    else
+        pd_info(0, "demo users' password: the value of PATEN_DEMO_PASSWORD");
+    sodium_memzero(generated, sizeof generated);
+    return 0;
+}
+
 int pd_demo_load(const char *owner_conninfo)
 {
     PGconn *pg = PQconnectdb(owner_conninfo);
@@ -102,9 +147,11 @@ int pd_demo_load(const char *owner_conninfo)
     }
     PQclear(r);
     /* A database that already serves a real deployment must never receive demo users. */
-    r = PQexec(pg, "SELECT count(*) FROM settings WHERE key = 'deployment.kind'");
+    r = PQexec(pg, "SELECT (SELECT count(*) FROM settings WHERE key = 'deployment.kind') + "
+                   "(SELECT count(*) FROM users)");
     if (PQresultStatus(r) != PGRES_TUPLES_OK || strcmp(PQgetvalue(r, 0, 0), "0") != 0) {
-        pd_error(0, "demo data: refusing: this database is not empty (it holds a deployment)");
+        pd_error(0, "demo data: refusing: this database is not empty (it holds a deployment or "
+                    "users); start without --demo");
         PQclear(r);
         goto out;
     }
@@ -122,6 +169,8 @@ int pd_demo_load(const char *owner_conninfo)
         goto out;
     }
     PQclear(r);
+    if (set_demo_password(pg) < 0)
+        goto out;
     if (run_files(pg) < 0)
         goto out;
     r = PQexec(pg, "INSERT INTO settings (key, value, updated_at) "

@@ -1,30 +1,79 @@
 /*
- * pd_dispatch.c: the handler table and the request lifecycle (see pd_dispatch.h).
+ * pd_dispatch.c: the handler table, the checks every request passes before its handler, and the
+ * request lifecycle (see pd_dispatch.h).
+ *
+ * Order of the checks, so that a refusal never depends on data the caller may not see: the frame
+ * is a request, its type exists, Hello came first, the payload decodes, the caller is logged in
+ * (unless the handler is public) with a live session, the password need not be changed first,
+ * the caller holds one of the handler's roles, and the office the request names (if any) is in
+ * the caller's scope. Only then does the handler run.
  */
 #include "pd_dispatch.h"
 
 #include "paten_error.h"
 #include "pd_alloc.h"
+#include "pd_auth.h"
+#include "pd_clock.h"
 #include "pd_conn.h"
 #include "pd_log.h"
+#include "pd_offices.h"
 #include "pd_server.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#define R(x) PD_ROLE_BIT(PATEN__ROLE__ROLE_##x)
+#define T(x) PATEN__MESSAGE_TYPE__MESSAGE_TYPE_##x
+
+#define AUDIT_ROLES (R(AUDITOR) | R(ADMIN) | R(PIMPINAN))
 
 static const struct pd_handler handlers[] = {
-    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, pd_handle_hello, PD_HANDLER_BEFORE_HELLO },
-    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING, pd_handle_ping, 0 },
-    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SERVER_INFO, pd_handle_server_info, 0 },
+    { T(HELLO), pd_handle_hello, PD_HANDLER_BEFORE_HELLO | PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
+    { T(PING), pd_handle_ping, PD_HANDLER_PUBLIC | PD_HANDLER_PASSWORD, 0, PD_SCOPE_NONE },
+    { T(LOGIN), pd_handle_login, PD_HANDLER_PUBLIC | PD_HANDLER_PASSWORD, 0, PD_SCOPE_NONE },
+    { T(RESUME), pd_handle_resume, PD_HANDLER_PUBLIC | PD_HANDLER_PASSWORD, 0, PD_SCOPE_NONE },
+    { T(SERVER_INFO), pd_handle_server_info, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(LOGOUT), pd_handle_logout, PD_HANDLER_PASSWORD, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(CHANGE_PASSWORD), pd_handle_change_password, PD_HANDLER_PASSWORD, PD_ROLES_ALL,
+      PD_SCOPE_NONE },
+    { T(GET_SESSION), pd_handle_get_session, PD_HANDLER_PASSWORD, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(SUBSCRIBE), pd_handle_subscribe, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(LIST_OFFICES), pd_handle_list_offices, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(LIST_USERS), pd_handle_list_users, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(CREATE_USER), pd_handle_create_user, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(UPDATE_USER), pd_handle_update_user, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(DEACTIVATE_USER), pd_handle_deactivate_user, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(RESET_PASSWORD), pd_handle_reset_password, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(CREATE_DELEGATION), pd_handle_create_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT),
+      PD_SCOPE_OFFICE },
+    { T(END_DELEGATION), pd_handle_end_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT),
+      PD_SCOPE_OFFICE },
+    { T(LIST_DELEGATIONS), pd_handle_list_delegations, 0, PD_ROLES_ALL, PD_SCOPE_OFFICE },
+    { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
+    { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS
-    { PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SET_TEST_CLOCK, pd_handle_set_test_clock, 0 },
+    { T(SET_TEST_CLOCK), pd_handle_set_test_clock, PD_HANDLER_PUBLIC | PD_HANDLER_PASSWORD, 0,
+      PD_SCOPE_NONE },
 #endif
 };
 
+#define N_HANDLERS (sizeof handlers / sizeof handlers[0])
+
+size_t pd_dispatch_count(void)
+{
+    return N_HANDLERS;
+}
+
+const struct pd_handler *pd_dispatch_at(size_t i)
+{
+    return i < N_HANDLERS ? &handlers[i] : NULL;
+}
+
 const struct pd_handler *pd_dispatch_handler(uint16_t type)
 {
-    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+    for (size_t i = 0; i < N_HANDLERS; i++)
         if (handlers[i].type == type)
             return &handlers[i];
     return NULL;
@@ -33,8 +82,86 @@ const struct pd_handler *pd_dispatch_handler(uint16_t type)
 static void request_end(struct pd_request *req)
 {
     paten_msg_unpacked_free(&req->in);
+    if (req->session)
+        pd_session_unref(req->srv, req->session);
     pd_conn_request_end(req->conn);
     free(req);
+}
+
+/* The office_id a request names, or 0 when its message has no such field. */
+static int64_t request_office(const ProtobufCMessage *msg)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "office_id");
+
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_INT64 || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return 0;
+    return *(const int64_t *)((const char *)msg + f->offset);
+}
+
+/*
+ * The session, role and scope checks. Returns 0 when the request may run (req->session, roles
+ * and on_behalf_of filled), or an error code after which the caller answers and ends the request.
+ * *message receives an Indonesian text for the error when the default would mislead.
+ */
+static int check_access(struct pd_request *req, const ProtobufCMessage *msg, const char **message)
+{
+    const struct pd_handler *h = req->handler;
+    struct pd_session *s = req->conn->session;
+    pd_roleset allowed;
+
+    if (h->flags & PD_HANDLER_PUBLIC)
+        return 0;
+    if (s == NULL)
+        return PATEN_ERR_UNAUTHENTICATED;
+    if (s->ended) {
+        *message = "Sesi telah berakhir; silakan masuk lagi";
+        pd_conn_set_session(req->conn, NULL);
+        return PATEN_ERR_UNAUTHENTICATED;
+    }
+    if (req->now_ms - s->last_activity_ms > (int64_t)s->idle_timeout_s * 1000) {
+        *message = "Sesi berakhir karena terlalu lama tidak dipakai; silakan masuk lagi";
+        pd_auth_expire(req->srv, s, req->connection);
+        pd_conn_set_session(req->conn, NULL);
+        return PATEN_ERR_UNAUTHENTICATED;
+    }
+    pd_auth_touch(req->srv, s, req->now_ms);
+    req->session = s;
+    s->refs++;
+    if (s->must_change_password && !(h->flags & PD_HANDLER_PASSWORD))
+        return PATEN_ERR_PASSWORD_CHANGE_REQUIRED;
+
+    req->roles = pd_session_effective_roles(s, req->now_ms);
+    allowed = h->roles;
+    if ((req->roles & allowed) == 0)
+        return PATEN_ERR_PERMISSION_DENIED;
+    if ((s->roles & allowed) == 0) {
+        /* Allowed only through a delegated role: it acts "a.n." that role, if that counts. */
+        if (h->flags & PD_HANDLER_OWN_ROLE)
+            return PATEN_ERR_PERMISSION_DENIED;
+        for (int r = 1; r <= PATEN__ROLE__ROLE_ADMIN; r++)
+            if ((req->roles & ~s->roles & allowed) & PD_ROLE_BIT(r)) {
+                req->on_behalf_of = pd_role_name(r);
+                break;
+            }
+    }
+
+    if (h->scope != PD_SCOPE_NONE) {
+        int64_t office_id = request_office(msg);
+        if (office_id != 0) {
+            const struct pd_office_entry *o;
+            if (!pd_offices_loaded(req->srv->offices))
+                return PATEN_ERR_UNAVAILABLE;
+            o = pd_offices_get(req->srv->offices, office_id);
+            /* An office that does not exist is refused like one out of scope. */
+            if (o == NULL || o->region_id != s->region_id)
+                return PATEN_ERR_PERMISSION_DENIED;
+            if (h->scope == PD_SCOPE_OFFICE && o->id != s->office_id &&
+                !pd_session_region_wide(s))
+                return PATEN_ERR_PERMISSION_DENIED;
+        }
+    }
+    return 0;
 }
 
 void pd_dispatch_frame(struct pd_conn *c, struct paten_frame *f)
@@ -44,6 +171,7 @@ void pd_dispatch_frame(struct pd_conn *c, struct paten_frame *f)
     struct pd_request *req;
     uint16_t type = f->hdr.type;
     uint32_t rid = f->hdr.request_id;
+    const char *message = NULL;
     int rc;
 
     if (f->hdr.flags != 0) {
@@ -96,8 +224,19 @@ void pd_dispatch_frame(struct pd_conn *c, struct paten_frame *f)
     req->type = type;
     req->handler = h;
     req->started_us = uv_hrtime() / 1000;
+    req->now_ms = pd_clock_now_ms();
+    req->on_behalf_of = "";
+    snprintf(req->connection, sizeof req->connection, "patend:%d/c%llu %s", (int)getpid(),
+             (unsigned long long)c->id, pd_conn_peer(c));
     c->srv->stats.requests_total++;
     pd_conn_request_begin(c);
+
+    rc = check_access(req, req->in.msg, &message);
+    if (rc != 0) {
+        pd_request_fail(req, rc, message, NULL, "refused before the handler: %s",
+                        paten_err_name(rc));
+        return;
+    }
     h->fn(req, req->in.msg);
 }
 
@@ -116,6 +255,48 @@ void pd_request_reply(struct pd_request *req, const ProtobufCMessage *reply)
     } else {
         pd_conn_send(req->conn, buf, len);
     }
+    request_end(req);
+}
+
+void pd_request_reply_raw(struct pd_request *req, const uint8_t *payload, size_t len)
+{
+    struct paten_frame_header h = {
+        .version = PATEN_FRAME_VERSION,
+        .flags = PATEN_FLAG_REPLY,
+        .type = req->type,
+        .request_id = req->id,
+    };
+    uint8_t *buf = malloc(PATEN_FRAME_HEADER_SIZE + len);
+
+    if (buf == NULL || paten_frame_encode(buf, PATEN_FRAME_HEADER_SIZE + len, &h, payload, len) ==
+                           0) {
+        free(buf);
+        pd_conn_send_error(req->conn, req->type, req->id, PATEN_ERR_RESOURCE_EXHAUSTED, NULL,
+                           NULL, "the stored reply could not be sent");
+    } else {
+        pd_conn_send(req->conn, buf, PATEN_FRAME_HEADER_SIZE + len);
+    }
+    request_end(req);
+}
+
+void pd_request_fail_retry(struct pd_request *req, int code, const char *message,
+                           int64_t retry_after_ms, const char *detail)
+{
+    Paten__Error err = PATEN__ERROR__INIT;
+    uint8_t *buf;
+    size_t len;
+
+    err.code = (Paten__ErrorCode)code;
+    err.message = (char *)(message ? message : paten_err_message(code));
+    err.field = "";
+    err.retryable = true;
+    err.detail = (char *)(detail ? detail : "");
+    err.retry_after_ms = retry_after_ms;
+    pd_debug(req->conn_id, "request %u refused with %s: %s", req->id, paten_err_name(code),
+             err.detail);
+    if (paten_msg_pack_frame(req->type, PATEN_FLAG_REPLY | PATEN_FLAG_ERROR, req->id, &err.base,
+                             &buf, &len) == 0)
+        pd_conn_send(req->conn, buf, len);
     request_end(req);
 }
 

@@ -57,6 +57,10 @@ struct pd_server {
 
     struct pd_db *db;
     struct pd_cluster *cluster; /* NULL with --db */
+    void *sessions;             /* GHashTable: session id -> struct pd_session (pd_session.c) */
+    struct pd_hash *hash;       /* Argon2id off the loop (pd_hash.c) */
+    struct pd_offices *offices; /* office -> region, for scope checks (pd_offices.c) */
+    struct pd_events *events;   /* event delivery (pd_events.c) */
     int schema_version;
 
     int64_t started_wall_ms;

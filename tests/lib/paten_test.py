@@ -32,19 +32,28 @@ MAGIC = b"PATN"
 HEADER = struct.Struct(">4sBBHII")
 FLAG_REPLY, FLAG_ERROR, FLAG_EVENT = 0x01, 0x02, 0x04
 
-# Request type -> (request class, reply class), as in service Paten of paten.proto.
 T = pb.MessageType
-RPC = {
-    T.Value("MESSAGE_TYPE_HELLO"): (pb.HelloRequest, pb.HelloReply),
-    T.Value("MESSAGE_TYPE_PING"): (pb.PingRequest, pb.PingReply),
-    T.Value("MESSAGE_TYPE_SERVER_INFO"): (pb.ServerInfoRequest, pb.ServerInfoReply),
-    T.Value("MESSAGE_TYPE_SET_TEST_CLOCK"): (pb.SetTestClockRequest, pb.SetTestClockReply),
-}
+
+
+def _type_of(rpc_name):
+    """MessageType value of an rpc: GetSession -> MESSAGE_TYPE_GET_SESSION."""
+    return T.Value("MESSAGE_TYPE_" + re.sub(r"(?<!^)(?=[A-Z])", "_", rpc_name).upper())
+
+
+# Request type -> (request class, reply class), read from service Paten of paten.proto, the same
+# pairing docs/protocol.md describes.
+RPC = {}
+TYPE = {}  # rpc name -> type
+for _m in pb.DESCRIPTOR.services_by_name["Paten"].methods:
+    TYPE[_m.name] = _type_of(_m.name)
+    RPC[TYPE[_m.name]] = (getattr(pb, _m.input_type.name), getattr(pb, _m.output_type.name))
+
 HELLO = T.Value("MESSAGE_TYPE_HELLO")
 PING = T.Value("MESSAGE_TYPE_PING")
 SERVER_INFO = T.Value("MESSAGE_TYPE_SERVER_INFO")
 SET_TEST_CLOCK = T.Value("MESSAGE_TYPE_SET_TEST_CLOCK")
 EVENT = T.Value("MESSAGE_TYPE_EVENT")
+DEMO_PASSWORD = "rahasia-demo-2026"
 
 
 def err_name(code):
@@ -150,6 +159,40 @@ class Client:
         except PatenError as e:
             return e
         raise AssertionError("expected an error reply")
+
+    def rpc(self, name, **fields):
+        """Calls an rpc by name with the request's fields: c.rpc("Login", login=..., ...)."""
+        type_ = TYPE[name]
+        return self.call(type_, RPC[type_][0](**fields))
+
+    def rpc_error(self, name, **fields):
+        """Calls an rpc that must fail; returns the PatenError."""
+        try:
+            self.rpc(name, **fields)
+        except PatenError as e:
+            return e
+        raise AssertionError("%s was expected to fail" % name)
+
+    def login(self, user, password=DEMO_PASSWORD):
+        self.session = self.rpc("Login", login=user, password=password)
+        return self.session
+
+    def next_event(self, timeout=10):
+        """The next pushed event (those already read while waiting for replies first)."""
+        if self.events:
+            return self.events.pop(0)
+        old = self.sock.gettimeout()
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                _, flags, type_, rid, payload = self.recv_frame()
+                if flags & FLAG_EVENT:
+                    ev = pb.Event()
+                    ev.ParseFromString(payload)
+                    return ev
+                raise AssertionError("a reply arrived while waiting for an event")
+        finally:
+            self.sock.settimeout(old)
 
     def hello(self, name="paten-tests", major=1, minor=0):
         return self.call(HELLO, pb.HelloRequest(protocol_major=major, protocol_minor=minor,
@@ -318,13 +361,15 @@ class Database:
 
 
 class PatendTestCase(unittest.TestCase):
-    """Each test gets its own database and a patend on it (extra flags: patend_extra_args)."""
+    """Each test gets its own database with the demo data (password DEMO_PASSWORD) and a patend
+    on it (extra flags: patend_extra_args)."""
 
     patend_extra_args = []
 
     def setUp(self):
         self.db = Database()
-        self.server = Patend(self.db.patend_args() + self.patend_extra_args)
+        self.server = Patend(self.db.patend_args() + ["--demo"] + self.patend_extra_args,
+                             env={"PATEN_DEMO_PASSWORD": DEMO_PASSWORD})
         self.server.start()
         self.clients = []
 
@@ -339,6 +384,18 @@ class PatendTestCase(unittest.TestCase):
         c = self.server.client(**kw)
         self.clients.append(c)
         return c
+
+    def login(self, user, **kw):
+        """A new connection logged in as a demo user ("admin@pemda-temanggung")."""
+        c = self.client(**kw)
+        c.login(user)
+        return c
+
+    def set_clock(self, **change):
+        """Moves patend's business clock: offset_ms=..., freeze_at_ms=..., or reset=True."""
+        c = self.client()
+        r = c.call(SET_TEST_CLOCK, pb.SetTestClockRequest(**change))
+        return r.server_time_ms
 
 
 class _TapResult(unittest.TestResult):

@@ -10,7 +10,12 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import pgcluster  # noqa: E402
-from paten_test import PING, SERVER_INFO, Database, Patend, PatenError, main, pb  # noqa: E402
+from paten_test import (DEMO_PASSWORD, PING, SERVER_INFO, Database, Patend,  # noqa: E402
+                        PatenError, main, pb)
+
+MIGRATIONS = sorted(f for f in os.listdir(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                       "..", "..", "migrations"))
+                    if f.endswith(".sql"))
 import unittest  # noqa: E402
 
 
@@ -21,8 +26,10 @@ class PostgresRestartTest(unittest.TestCase):
         self.cluster = pgcluster.Cluster(pgcluster.temp_root("paten-pgr-"))
         self.cluster.start()
         self.db = Database(self.cluster)
-        self.server = Patend(self.db.patend_args() + ["--db-pool", "3"]).start()
+        self.server = Patend(self.db.patend_args() + ["--db-pool", "3", "--demo"],
+                             env={"PATEN_DEMO_PASSWORD": DEMO_PASSWORD}).start()
         self.c = self.server.client()
+        self.c.login("auditor@pemda-temanggung")
 
     def tearDown(self):
         self.c.close()
@@ -79,8 +86,8 @@ class MigrationTest(unittest.TestCase):
     def test_applied_once_and_grants(self):
         s = Patend(self.db.patend_args()).start()
         self.assertEqual(s.stop(), 0)
-        self.assertEqual(self.db.sql("SELECT version, name FROM schema_migrations ORDER BY 1"),
-                         "1|0001_foundation.sql")
+        self.assertEqual(self.db.sql("SELECT name FROM schema_migrations ORDER BY version"),
+                         "\n".join(MIGRATIONS))
         self.assertEqual(self.db.sql("SELECT count(*) FROM paten_instance"), "1")
         # The pool's role reads settings but cannot write them nor change the schema.
         self.assertEqual(self.db.sql("SELECT count(*) FROM settings", user="paten_app"), "0")
@@ -92,7 +99,7 @@ class MigrationTest(unittest.TestCase):
         # A second start applies nothing again.
         s = Patend(self.db.patend_args()).start()
         self.assertEqual(s.stop(), 0)
-        self.assertEqual(self.db.sql("SELECT count(*) FROM schema_migrations"), "1")
+        self.assertEqual(self.db.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS)))
 
     def test_two_patend_starting_together(self):
         servers = [Patend(self.db.patend_args()) for _ in range(2)]
@@ -112,7 +119,7 @@ class MigrationTest(unittest.TestCase):
         self.assertEqual(errors, [])
         for s in servers:
             self.assertEqual(s.stop(), 0, s.log_text())
-        self.assertEqual(self.db.sql("SELECT count(*) FROM schema_migrations"), "1")
+        self.assertEqual(self.db.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS)))
         self.assertEqual(self.db.sql("SELECT count(*) FROM paten_instance"), "1")
 
     def _start_fails(self, *expect):

@@ -11,7 +11,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import pgcluster  # noqa: E402
-from paten_test import EVENT, PING, SERVER_INFO, Closed, FLAG_EVENT, Patend, main, pb  # noqa: E402
+from paten_test import (DEMO_PASSWORD, EVENT, FLAG_EVENT, PING, SERVER_INFO, Patend,  # noqa: E402
+                        main, pb)
 
 
 def postmaster_pid(data_dir):
@@ -62,12 +63,14 @@ class EmbeddedTest(unittest.TestCase):
         shutil.rmtree(self.root, ignore_errors=True)
 
     def patend(self, *extra):
-        return Patend(["--data-dir", self.data_dir, "--pg-fsync=false"] + list(extra))
+        return Patend(["--data-dir", self.data_dir, "--pg-fsync=false"] + list(extra),
+                      env={"PATEN_DEMO_PASSWORD": DEMO_PASSWORD})
 
     def test_sigterm_with_clients_connected(self):
-        s = self.patend().start(timeout=120)
+        s = self.patend("--demo").start(timeout=120)
         pg = postmaster_pid(self.data_dir)
         clients = [s.client() for _ in range(3)]
+        clients[0].login("auditor@pemda-pemalang")
         info = clients[0].call(SERVER_INFO)
         self.assertTrue(info.database_embedded)
         self.assertEqual(info.database_state, pb.DATABASE_STATE_CONNECTED)

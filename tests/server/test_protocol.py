@@ -85,7 +85,7 @@ class FramingTest(PatendTestCase):
         self.assertEqual(got, list(range(1, 12)))
 
     def test_thousand_pipelined_pings_each_answered_once(self):
-        c = self.client()
+        c = self.login("admin@pemda-temanggung")
         ids = list(range(1000, 2000))
         c.send_raw(b"".join(frame(PING, rid, b"") for rid in ids))
         seen = {}
@@ -221,7 +221,7 @@ class FramingTest(PatendTestCase):
         self._expect_framing_error(c, "BAD_FRAME", request_id=17)
 
     def test_ping_with_database_and_server_info(self):
-        c = self.client()
+        c = self.login("admin@pemda-temanggung")
         r = c.call(PING, pb.PingRequest(check_database=True))
         self.assertGreater(r.database_round_trip_us, 0)
         self.assertLess(abs(r.server_time_ms - time.time() * 1000), 60000)
@@ -278,7 +278,7 @@ class BackpressureTest(PatendTestCase):
                 sent += len(ping)
         self.assertGreater(sent, 0)
         p.finish(self)
-        info = self.client().call(SERVER_INFO)
+        info = self.login("admin@pemda-temanggung").call(SERVER_INFO)
         self.assertGreaterEqual(info.throttled_total, 1)
         self.assertGreaterEqual(info.slow_client_disconnects, 1)
         # Bounded: never more than the hard limit queued for one connection (plus one reply
