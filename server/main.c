@@ -5,6 +5,7 @@
  * external one), applies migrations, loads the demo data, and only then opens the pool and the
  * listener on the loop. From then on nothing blocks.
  */
+#include "pd_bootstrap.h"
 #include "pd_cluster.h"
 #include "pd_config.h"
 #include "pd_db.h"
@@ -118,6 +119,11 @@ int main(int argc, char **argv)
         pd_config_free(&cfg);
         return rc > 0 ? 0 : 2;
     }
+    if (cfg.dump_handlers) {
+        pd_bootstrap_dump_handlers();
+        pd_config_free(&cfg);
+        return 0;
+    }
     /* libpq and libuv report broken pipes as errors; the signal would only kill us. */
     signal(SIGPIPE, SIG_IGN);
     srand((unsigned)(time(NULL) ^ getpid()));
@@ -155,6 +161,12 @@ int main(int argc, char **argv)
         if (cluster)
             stop_cluster_now(&loop, cluster);
         rc = 1;
+        goto out;
+    }
+    if (cfg.create_admin) {
+        rc = pd_bootstrap_create_admin(&cfg, owner_conninfo) < 0 ? 1 : 0;
+        if (cluster)
+            stop_cluster_now(&loop, cluster);
         goto out;
     }
 

@@ -530,7 +530,7 @@ static void change_pw_hashed(const char *encoded, void *arg)
         free(cp);
         return;
     }
-    pd_idem_begin(req, b, change_pw_proceed, cp);
+    pd_idem_begin(req, b, change_pw_proceed, cp, free);
 }
 
 /* The key was fresh, so this really is a wrong old password: undo the claim and say so. */
@@ -556,7 +556,7 @@ static void change_pw_verified(bool ok, void *arg)
         free(cp);
         b = pd_idem_start(req, m->idempotency_key);
         if (b != NULL)
-            pd_idem_begin(req, b, change_pw_fresh_but_wrong, NULL);
+            pd_idem_begin(req, b, change_pw_fresh_but_wrong, NULL, NULL);
         return;
     }
     if (pd_hash_make(req->srv->hash, m->new_password, change_pw_hashed, cp) < 0) {

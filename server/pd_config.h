@@ -46,6 +46,12 @@ struct pd_config {
 
     /* start-up actions */
     bool demo;
+    bool dump_handlers;     /* print the dispatch table as JSON lines and exit */
+    char *create_admin;     /* create this ADMIN user, then exit */
+    char *region;           /* ... in this region (code) */
+    char *region_name;      /* ... creating the region when it does not exist yet */
+    char *time_zone;
+    char *admin_name;
 
     int log_level;
 };

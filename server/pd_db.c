@@ -751,6 +751,9 @@ static void conn_release(struct db_conn *c)
 {
     struct pd_db *db = c->db;
 
+    assert(c->job == NULL && c->txn == NULL);
+    if (c->state == CS_CLOSED || c->pg == NULL)
+        return; /* failed or closed during the callback */
     c->state = CS_READY;
     if (!db->closing)
         pool_kick(db);
@@ -788,7 +791,8 @@ static void conn_job_done(struct db_conn *c)
         if (j->failed_index >= 0)
             status = -pd_db_error_for_sqlstate(
                 PQresultErrorField(j->res[j->failed_index], PG_DIAG_SQLSTATE));
-        c->state = CS_READY;
+        /* The connection stays BUSY during the callback: work the callback submits must not be
+         * sent on it before it is released. */
         job_deliver(j, status, NULL);
         conn_release(c);
         return;

@@ -162,7 +162,7 @@ void pd_handle_create_delegation(struct pd_request *req, const ProtobufCMessage 
     d = pd_xcalloc(1, sizeof *d);
     d->req = req;
     d->action = "DELEGATION_CREATED";
-    pd_idem_begin(req, b, create_claimed, d);
+    pd_idem_begin(req, b, create_claimed, d, free);
 }
 
 /* -- EndDelegation -- */
@@ -217,7 +217,7 @@ void pd_handle_end_delegation(struct pd_request *req, const ProtobufCMessage *ms
     d = pd_xcalloc(1, sizeof *d);
     d->req = req;
     d->action = "DELEGATION_ENDED";
-    pd_idem_begin(req, b, end_claimed, d);
+    pd_idem_begin(req, b, end_claimed, d, free);
 }
 
 /* -- ListDelegations -- */

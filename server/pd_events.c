@@ -108,10 +108,13 @@ static bool row_read(const PGresult *res, int i, struct ev_row *e)
 
 static bool visible(const struct pd_session *s, int64_t now_ms, const struct ev_row *e)
 {
-    if (s == NULL || s->ended)
+    if (s == NULL)
         return false;
+    /* A user's own events (their session ended) reach them even on an ended session. */
     if (e->user_id)
         return s->user_id == e->user_id;
+    if (s->ended)
+        return false;
     if (e->roles && !(pd_session_effective_roles(s, now_ms) & e->roles))
         return false;
     if (e->office_id)
@@ -377,7 +380,7 @@ void pd_handle_subscribe(struct pd_request *req, const ProtobufCMessage *msg)
                         "a Subscribe is already in progress on this connection");
         return;
     }
-    if (r->after_sequence + MAX_REPLAY < seen) {
+    if (!r->from_now && r->after_sequence + MAX_REPLAY < seen) {
         pd_request_fail(req, PATEN_ERR_FAILED_PRECONDITION,
                         "Terlalu banyak perubahan terlewat; muat ulang data", "after_sequence",
                         "more than %d events behind (after %llu, newest %llu): reload the state "
@@ -388,8 +391,9 @@ void pd_handle_subscribe(struct pd_request *req, const ProtobufCMessage *msg)
     }
     sub = pd_xcalloc(1, sizeof *sub);
     sub->req = req;
-    /* 0, or a number from the future (a database restored from backup): only new events. */
-    sub->after = r->after_sequence == 0 || r->after_sequence > seen ? seen : r->after_sequence;
+    /* from_now, or a number from the future (a database restored from an older backup than the
+     * client's memory): only new events. */
+    sub->after = r->from_now || r->after_sequence > seen ? seen : r->after_sequence;
     sub->upto = seen;
     c->subscribed = false;
     c->catching_up = true;

@@ -20,6 +20,7 @@ struct idem_state {
     uint8_t hash[crypto_hash_sha256_BYTES];
     pd_idem_proceed proceed;
     void *arg;
+    void (*discard)(void *arg);
     uint8_t *reply;
     size_t reply_len;
 };
@@ -111,6 +112,8 @@ static void claimed(struct pd_db_txn *t, const struct pd_db_result *r, void *arg
     struct pd_db_result rest;
     const PGresult *stored;
 
+    if ((r->status < 0 || PQntuples(r->res[0]) != 1) && st->discard)
+        st->discard(st->arg);
     if (r->status < 0) {
         req->idem = NULL;
         idem_free(st);
@@ -156,12 +159,13 @@ static void claimed(struct pd_db_txn *t, const struct pd_db_result *r, void *arg
 }
 
 void pd_idem_begin(struct pd_request *req, struct pd_db_batch *b, pd_idem_proceed proceed,
-                   void *arg)
+                   void *arg, void (*discard)(void *arg))
 {
     struct idem_state *st = req->idem;
 
     st->proceed = proceed;
     st->arg = arg;
+    st->discard = discard;
     pd_db_txn_begin(req->srv->db, b, claimed, st);
 }
 

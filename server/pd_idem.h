@@ -24,9 +24,11 @@ typedef void (*pd_idem_proceed)(struct pd_request *req, struct pd_db_txn *t,
  * the request with INVALID_ARGUMENT (field idempotency_key) when the key is not a UUID. */
 struct pd_db_batch *pd_idem_start(struct pd_request *req, const char *key);
 
-/* Runs the batch from pd_idem_start; replays, refuses, or calls proceed. */
+/* Runs the batch from pd_idem_start; replays, refuses, or calls proceed. When proceed will not
+ * be called (a replay, a mismatch, a database error), discard(arg) is, so that the handler's
+ * state is freed either way; discard may be NULL. */
 void pd_idem_begin(struct pd_request *req, struct pd_db_batch *b, pd_idem_proceed proceed,
-                   void *arg);
+                   void *arg, void (*discard)(void *arg));
 
 /* Stores reply with the key, commits b (the change) in the same round trip, then sends the reply;
  * a failed commit fails the request with the matching error (field names the offending field for

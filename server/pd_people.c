@@ -233,6 +233,11 @@ static void change_free(struct change *c)
     free(c);
 }
 
+static void change_discard(void *arg)
+{
+    change_free(arg);
+}
+
 /* The change's statements ran; build the reply from the user now, announce, commit. */
 static void change_applied(struct pd_db_txn *t, const struct pd_db_result *r, void *arg)
 {
@@ -360,7 +365,7 @@ static void create_user_hashed(const char *encoded, void *arg)
         change_free(c);
         return;
     }
-    pd_idem_begin(req, b, create_user_claimed, c);
+    pd_idem_begin(req, b, create_user_claimed, c, change_discard);
 }
 
 void pd_handle_create_user(struct pd_request *req, const ProtobufCMessage *msg)
@@ -525,7 +530,7 @@ void pd_handle_update_user(struct pd_request *req, const ProtobufCMessage *msg)
     c->req = req;
     c->what = "UPDATED";
     c->user_id = m->user_id;
-    pd_idem_begin(req, b, update_user_claimed, c);
+    pd_idem_begin(req, b, update_user_claimed, c, change_discard);
 }
 
 /* -- DeactivateUser -- */
@@ -587,7 +592,7 @@ void pd_handle_deactivate_user(struct pd_request *req, const ProtobufCMessage *m
     c->req = req;
     c->what = "DEACTIVATED";
     c->user_id = m->user_id;
-    pd_idem_begin(req, b, deactivate_claimed, c);
+    pd_idem_begin(req, b, deactivate_claimed, c, change_discard);
 }
 
 /* -- ResetPassword -- */
@@ -634,7 +639,7 @@ static void reset_hashed(const char *encoded, void *arg)
         change_free(c);
         return;
     }
-    pd_idem_begin(req, b, reset_claimed, c);
+    pd_idem_begin(req, b, reset_claimed, c, change_discard);
 }
 
 void pd_handle_reset_password(struct pd_request *req, const ProtobufCMessage *msg)

@@ -160,18 +160,18 @@ class Client:
             return e
         raise AssertionError("expected an error reply")
 
-    def rpc(self, name, **fields):
+    def rpc(self, rpc_name, /, **fields):
         """Calls an rpc by name with the request's fields: c.rpc("Login", login=..., ...)."""
-        type_ = TYPE[name]
+        type_ = TYPE[rpc_name]
         return self.call(type_, RPC[type_][0](**fields))
 
-    def rpc_error(self, name, **fields):
+    def rpc_error(self, rpc_name, /, **fields):
         """Calls an rpc that must fail; returns the PatenError."""
         try:
-            self.rpc(name, **fields)
+            self.rpc(rpc_name, **fields)
         except PatenError as e:
             return e
-        raise AssertionError("%s was expected to fail" % name)
+        raise AssertionError("%s was expected to fail" % rpc_name)
 
     def login(self, user, password=DEMO_PASSWORD):
         self.session = self.rpc("Login", login=user, password=password)
