@@ -8,7 +8,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from paten_test import PatendTestCase, main, pb  # noqa: E402
+from paten_test import DEMO_PASSWORD, Patend, PatendTestCase, main, pb  # noqa: E402
 
 HOUR = 3600 * 1000
 
@@ -201,6 +201,34 @@ class EventsTest(PatendTestCase):
         # Another region's ADMIN never sees them either.
         other = self.login("admin@pemda-pemalang")
         self.assertEqual(other.rpc("Subscribe", after_sequence=first).replayed, 0)
+
+
+    def test_an_event_reaches_desks_on_another_patend(self):
+        second = Patend(self.db.patend_args()).start()
+        try:
+            watcher = second.client()
+            watcher.login("admin@pemda-temanggung", DEMO_PASSWORD)
+            watcher.rpc("Subscribe", from_now=True)
+            admin = self.login("admin@pemda-temanggung")
+            kaloran = [o for o in admin.rpc("ListOffices").offices if o.code == "kaloran"][0].id
+            admin.rpc("CreateUser", idempotency_key=key(), username="jauh@kaloran", name="Jauh",
+                      office_id=kaloran, roles=[pb.ROLE_LOKET], initial_password="awal-rahasia-1")
+            ev = watcher.next_event()
+            self.assertEqual(ev.user_changed.user.username, "jauh@kaloran")
+            # A session ended through one patend is ended on the other too.
+            victim = second.client()
+            victim.login("loket@kandangan", DEMO_PASSWORD)
+            uid = victim.session.session.user.id
+            admin.rpc("ResetPassword", idempotency_key=key(), user_id=uid,
+                      new_password="sementara-789")
+            # Both events of the reset commit together, so the second patend has applied the
+            # session's end by the time it delivers the change.
+            self.assertEqual(watcher.next_event().user_changed.change, "PASSWORD_RESET")
+            self.assertEqual(victim.rpc_error("ListOffices").code, "UNAUTHENTICATED")
+            watcher.close()
+            victim.close()
+        finally:
+            self.assertEqual(second.stop(), 0, second.log_text())
 
 
 class AuditTest(PatendTestCase):
