@@ -60,7 +60,7 @@ GType paten_connection_state_get_type(void);
 /* The port used when the server address has none. */
 #define PATEN_CONNECTION_DEFAULT_PORT 7450
 
-#define PATEN_TYPE_CONNECTION (paten_connection_get_type())
+#define PATEN_TYPE_CONNECTION         (paten_connection_get_type())
 G_DECLARE_FINAL_TYPE(PatenConnection, paten_connection, PATEN, CONNECTION, GObject)
 
 /*

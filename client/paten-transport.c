@@ -148,8 +148,8 @@ static void deliver(PatenTransport *t, gsize n)
                 what = g_strdup("wrong magic");
             fail(t, g_error_new(G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                 "the server sent a malformed frame (%s%s%s)",
-                                paten_err_name(code) ? paten_err_name(code) : "?",
-                                what ? ": " : "", what ? what : ""));
+                                paten_err_name(code) ? paten_err_name(code) : "?", what ? ": " : "",
+                                what ? what : ""));
             return;
         }
         t->cb->frame(t->user_data, &frame);
@@ -200,8 +200,8 @@ static void on_written(GObject *src, GAsyncResult *res, gpointer data)
     if (t->closed) {
         maybe_finish(t);
     } else if (!ok) {
-        fail(t, g_error_new(err->domain, err->code, "writing to the server failed: %s",
-                            err->message));
+        fail(t,
+             g_error_new(err->domain, err->code, "writing to the server failed: %s", err->message));
     } else {
         g_bytes_unref(g_queue_pop_head(&t->out));
         if (!g_queue_is_empty(&t->out))

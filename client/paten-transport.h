@@ -44,8 +44,8 @@ PatenTransport *paten_transport_new(GIOStream *stream, uint32_t max_payload,
 PatenTransport *paten_transport_ref(PatenTransport *t);
 void paten_transport_unref(PatenTransport *t);
 
-/* Queues one encoded frame (takes a reference to it). Frames go out in the order queued. After
- * the transport has closed, the frame is dropped silently: the owner learnt of the close already. */
+/* Queues one encoded frame (takes a reference to it). Frames go out in the order queued. Once
+ * the transport has closed, frames are dropped: the owner has been told of the close already. */
 void paten_transport_send(PatenTransport *t, GBytes *frame);
 
 /* True until the transport has closed (by paten_transport_close or a failure). */

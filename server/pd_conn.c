@@ -459,7 +459,9 @@ static void conn_update_reading(struct pd_conn *c)
     } else if (!want && c->reading) {
         c->tr->ops->read_stop(c->tr);
         c->reading = false;
-        if (c->state == PD_CONN_READY || c->state == PD_CONN_HELLO)
+        /* Only backpressure counts as throttling, not a peer that finished or a shutdown. */
+        if ((c->state == PD_CONN_READY || c->state == PD_CONN_HELLO) && !c->peer_eof &&
+            c->srv->state == PD_SERVER_RUNNING)
             c->srv->stats.throttled_total++;
     }
 }
@@ -544,6 +546,9 @@ void pd_conn_sweep(struct pd_server *srv)
                                "a frame did not arrive whole within frame-timeout");
             pd_conn_close_gracefully(c, "partial frame timed out");
         } else if (c->in_flight == 0 && now - c->last_read_ms > cfg->idle_timeout_ms) {
+            pd_conn_send_error(c, 0, 0, PATEN_ERR_TIMEOUT,
+                               "Sambungan ditutup karena tidak ada aktivitas", NULL,
+                               "nothing received within idle-timeout (HelloReply.idle_timeout_ms)");
             pd_conn_close_gracefully(c, "idle");
         }
         c = next;

@@ -53,6 +53,7 @@ void pd_handle_hello(struct pd_request *req, const ProtobufCMessage *msg)
     reply.max_payload = cfg->max_payload;
     reply.max_in_flight = cfg->max_in_flight;
     reply.server_time_ms = pd_clock_now_ms();
+    reply.idle_timeout_ms = cfg->idle_timeout_ms;
     pd_request_reply(req, &reply.base);
 }
 

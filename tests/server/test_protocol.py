@@ -255,8 +255,11 @@ class TimeoutTest(PatendTestCase):
         self.assertEqual(err_name(decode_error(frames[0][4]).code), "TRUNCATED_FRAME")
 
     def test_idle_connection_closed(self):
-        c = self.client()
-        self.assertEqual(c.wait_closed(), [])
+        c = self.client(hello=False)
+        self.assertEqual(c.hello().idle_timeout_ms, 600)
+        frames = c.wait_closed()
+        self.assertEqual(len(frames), 1)
+        self.assertEqual(err_name(decode_error(frames[0][4]).code), "TIMEOUT")
 
 
 class BackpressureTest(PatendTestCase):

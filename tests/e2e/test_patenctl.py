@@ -1,0 +1,429 @@
+"""patenctl end to end: the real binary (PATENCTL) against a real patend on a real PostgreSQL.
+
+Each test gets its own database with the demo people and its own patend (PatendTestCase).
+patenctl is built with the sanitizers; every run of it is checked for a sanitizer report on its
+stderr, leaks included.
+"""
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from paten_test import (DEMO_PASSWORD, FLAG_ERROR, FLAG_REPLY, SERVER_INFO,  # noqa: E402
+                        PatendTestCase, main, pb)
+
+PATENCTL = os.environ.get("PATENCTL", "patenctl")
+SANITIZER_REPORT = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"
+                              r"runtime error:|ThreadSanitizer")
+FROZEN_MS = "1767225600000"  # 2026-01-01T00:00:00Z
+ADMIN = "admin@pemda-temanggung"  # a demo user (password DEMO_PASSWORD)
+
+
+def ctl_env(**extra):
+    env = dict(os.environ)
+    env.pop("PATEN_SERVER", None)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+    env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+    env.pop("PATEN_USER", None)
+    env["PATEN_PASSWORD"] = DEMO_PASSWORD
+    # English system messages ("Connection refused") whatever the machine's locale.
+    env["LC_ALL"] = "C.UTF-8"
+    env.update(extra)
+    return env
+
+
+class LineReader(threading.Thread):
+    """Collects a background process's stdout lines, so a test can wait for the next one with a
+    time limit instead of sleeping."""
+
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.lines = queue.Queue()
+        self.start()
+
+    def run(self):
+        for line in self.stream:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next(self, timeout=30):
+        return self.lines.get(timeout=timeout)
+
+
+def free_port_without_listener():
+    """A socket bound to a loopback port but not listening: connecting to it is refused, and no
+    other process can take the port while the socket is open."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    return s
+
+
+class PatenctlTestCase(PatendTestCase):
+
+    def address(self):
+        return "127.0.0.1:%d" % self.server.port
+
+    def assert_clean_stderr(self, stderr):
+        self.assertIsNone(SANITIZER_REPORT.search(stderr),
+                          "sanitizer report from patenctl:\n" + stderr)
+
+    def ctl(self, *args, stdin=None, server=True, env=None, timeout=60):
+        """Runs patenctl to completion; returns the CompletedProcess (text mode)."""
+        argv = [PATENCTL]
+        if server:
+            argv += ["--server", self.address()]
+        argv += list(args)
+        p = subprocess.run(argv, input=stdin if stdin is not None else "",
+                           capture_output=True, text=True, env=env or ctl_env(),
+                           timeout=timeout)
+        self.assert_clean_stderr(p.stderr)
+        return p
+
+    def ctl_ok(self, *args, **kw):
+        p = self.ctl(*args, **kw)
+        self.assertEqual(p.returncode, 0, "patenctl %s failed:\n%s" % (" ".join(args), p.stderr))
+        return p
+
+    def call_json(self, *args, **kw):
+        """patenctl [options] call ...; returns the reply parsed from stdout. Options (those
+        starting with "--", with their values) go before "call"."""
+        args = list(args)
+        opts = []
+        while args and args[0].startswith("--"):
+            opts += args[:2]
+            args = args[2:]
+        p = self.ctl_ok(*opts, "call", *args, **kw)
+        # stdout is a pipe, so the reply is compact: one line.
+        self.assertEqual(p.stdout.count("\n"), 1, p.stdout)
+        return json.loads(p.stdout)
+
+    def error_json(self, p):
+        """The error object patenctl printed on stderr for an error reply (exit 1)."""
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stdout, "")
+        lines = p.stderr.splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        obj = json.loads(lines[0])
+        self.assertEqual(list(obj), ["error"])
+        self.assertEqual(set(obj["error"]),
+                         {"code", "message", "field", "retryable", "detail"})
+        return obj["error"]
+
+    def server_info(self):
+        return self.login(ADMIN).call(SERVER_INFO)
+
+    def popen_watch(self, *args, user=None):
+        login = ["--user", user] if user else []
+        return subprocess.Popen([PATENCTL, "--server", self.address()] + login + ["watch"] +
+                                list(args),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=ctl_env())
+
+    def finish(self, proc, timeout=60):
+        """Waits for a background patenctl; returns (status, stdout, stderr), stderr checked."""
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assert_clean_stderr(err)
+        return proc.returncode, out, err
+
+
+class PingInfoTest(PatenctlTestCase):
+
+    def test_ping(self):
+        version = self.server_info().server_version
+        p = self.ctl_ok("ping")
+        self.assertRegex(p.stdout, r"^pong from patend %s in \d+\.\d+ ms\n$" % re.escape(version))
+
+    def test_ping_db(self):
+        p = self.ctl_ok("ping", "--db")
+        m = re.match(r"^pong from patend \S+ in \d+\.\d+ ms, database round trip (\d+\.\d+) ms\n$",
+                     p.stdout)
+        self.assertIsNotNone(m, p.stdout)
+        self.assertGreater(float(m.group(1)), 0)
+
+    def test_server_from_environment(self):
+        p = self.ctl("ping", server=False, env=ctl_env(PATEN_SERVER=self.address()))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(p.stdout.startswith("pong from patend "), p.stdout)
+
+    def test_info_shows_every_field(self):
+        p = self.ctl_ok("--user", ADMIN, "info")
+        self.assertGreater(p.stdout.count("\n"), 5, "info is pretty-printed")
+        info = json.loads(p.stdout)
+        expected = [f.json_name for f in pb.ServerInfoReply.DESCRIPTOR.fields]
+        self.assertEqual(sorted(info), sorted(expected))
+        self.assertEqual(info["databaseState"], "DATABASE_STATE_CONNECTED")
+        self.assertEqual(info["protocolMajor"], 1)
+        self.assertGreaterEqual(info["connections"], 1)
+        self.assertIs(info["databaseEmbedded"], False)
+        self.assertIs(info["testClock"], False)
+        self.assertEqual(info["throttledTotal"], "0")  # uint64: a string in proto3 JSON
+        self.assertGreaterEqual(info["schemaVersion"], 1)
+
+    def test_info_needs_a_login(self):
+        err = self.error_json(self.ctl("info"))
+        self.assertEqual(err["code"], "UNAUTHENTICATED")
+        self.assertTrue(err["message"])
+
+    def test_wrong_password_is_an_error_reply(self):
+        p = self.ctl("--user", ADMIN, "ping", env=ctl_env(PATEN_PASSWORD="salah-sekali"))
+        self.assertEqual(self.error_json(p)["code"], "UNAUTHENTICATED")
+
+    def test_no_password_and_no_terminal(self):
+        env = ctl_env()
+        del env["PATEN_PASSWORD"]
+        # start_new_session: no controlling terminal to ask on, whatever runs the tests.
+        p = subprocess.run([PATENCTL, "--server", self.address(), "--user", ADMIN, "info"],
+                           capture_output=True, text=True, env=env, timeout=60,
+                           start_new_session=True)
+        self.assert_clean_stderr(p.stderr)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("PATEN_PASSWORD", p.stderr)
+
+    def test_user_from_environment(self):
+        reply = self.call_json("GetSession", server=True, env=ctl_env(PATEN_USER=ADMIN))
+        self.assertEqual(reply["session"]["user"]["username"], ADMIN)
+
+    def test_help_lists_commands_and_exit_statuses(self):
+        p = self.ctl_ok("--help", server=False)
+        for word in ("ping", "info", "call", "watch", "Ping", "ServerInfo", "SetTestClock"):
+            self.assertIn(word, p.stdout)
+        for status in ("0  success", "1  the server answered with an error", "2  usage",
+                       "3  connection problem"):
+            self.assertIn(status, p.stdout)
+
+    def test_no_command_or_unknown_command(self):
+        p = self.ctl(server=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no command", p.stderr)
+        p = self.ctl("frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown command 'frobnicate'", p.stderr)
+
+
+class CallTest(PatenctlTestCase):
+
+    def test_call_ping_by_rpc_and_message_name_any_case(self):
+        before = time.time() * 1000
+        for name in ("Ping", "ping", "PINGREQUEST"):
+            reply = self.call_json(name, "{}")
+            self.assertEqual(list(reply), ["serverTimeMs"])
+            self.assertIsInstance(reply["serverTimeMs"], str)  # int64: a string
+            self.assertLess(abs(int(reply["serverTimeMs"]) - before), 60000)
+
+    def test_call_without_json_sends_an_empty_request(self):
+        reply = self.call_json("Ping")
+        self.assertIn("serverTimeMs", reply)
+
+    def test_call_server_info(self):
+        reply = self.call_json("--user", ADMIN, "ServerInfo")
+        self.assertEqual(reply["databaseState"], "DATABASE_STATE_CONNECTED")
+        self.assertEqual(reply["serverVersion"], self.server_info().server_version)
+        # Defaults are left out of call's output (info shows them).
+        self.assertNotIn("testClock", reply)
+
+    def test_call_json_from_stdin(self):
+        reply = self.call_json("Ping", "-", stdin='{"checkDatabase": true}\n')
+        self.assertGreater(int(reply["databaseRoundTripUs"]), 0)
+
+    def test_set_test_clock_then_ping(self):
+        reply = self.call_json("SetTestClock", '{"freezeAtMs": "%s"}' % FROZEN_MS)
+        self.assertEqual(reply, {"serverTimeMs": FROZEN_MS})
+        self.assertEqual(self.call_json("Ping", "{}")["serverTimeMs"], FROZEN_MS)
+        self.assertIs(self.server_info().test_clock, True)
+
+    def test_call_fills_in_the_idempotency_key(self):
+        admin = self.login(ADMIN)
+        kaloran = [o.id for o in admin.rpc("ListOffices").offices if o.code == "kaloran"][0]
+        request = {"username": "baru@kaloran", "name": "Pegawai Baru", "officeId": str(kaloran),
+                   "roles": ["ROLE_LOKET"], "initialPassword": "awal-rahasia-1"}
+        reply = self.call_json("--user", ADMIN, "CreateUser", json.dumps(request))
+        self.assertEqual(reply["user"]["username"], "baru@kaloran")
+        self.assertEqual(reply["user"]["roles"], ["ROLE_LOKET"])
+        # A key given in the JSON is used as given: the same request again is answered from the
+        # stored reply, not created twice.
+        request["idempotencyKey"] = str(uuid.uuid4())
+        request["username"] = "lagi@kaloran"
+        first = self.call_json("--user", ADMIN, "CreateUser", json.dumps(request))
+        again = self.call_json("--user", ADMIN, "CreateUser", json.dumps(request))
+        self.assertEqual(first["user"]["id"], again["user"]["id"])
+
+    def test_error_reply_is_json_on_stderr(self):
+        err = self.error_json(self.ctl("call", "SetTestClock", "{}"))
+        self.assertEqual(err["code"], "INVALID_ARGUMENT")
+        self.assertEqual(err["field"], "change")
+        self.assertIs(err["retryable"], False)
+        self.assertTrue(err["message"])
+        self.assertIn("freeze_at_ms", err["detail"])
+
+    def test_error_reply_of_a_second_hello(self):
+        err = self.error_json(self.ctl("call", "Hello", '{"protocolMajor": 1, '
+                                       '"clientName": "again"}'))
+        self.assertEqual(err["code"], "FAILED_PRECONDITION")
+
+    def test_bad_json_text(self):
+        # Bad input is refused before connecting: against an address nobody listens on, the
+        # status is still 2, not 3.
+        with free_port_without_listener() as s:
+            p = self.ctl("--server", "127.0.0.1:%d" % s.getsockname()[1], "call", "Ping",
+                         '{"checkDatabase": tru', server=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("PingRequest", p.stderr)
+        self.assertRegex(p.stderr, r"line \d+|column \d+")
+
+    def test_unknown_field_is_named(self):
+        p = self.ctl("call", "Ping", '{"checkDatabse": true}')
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("checkDatabse", p.stderr)
+
+    def test_wrong_type_is_named(self):
+        p = self.ctl("call", "Ping", '{"checkDatabase": "yes"}')
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("checkDatabase", p.stderr)
+        p = self.ctl("call", "SetTestClock", '{"freezeAtMs": "soon"}')
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("freezeAtMs", p.stderr)
+
+    def test_unknown_rpc_lists_known_ones(self):
+        p = self.ctl("call", "Frobnicate", "{}")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("Frobnicate", p.stderr)
+        for name in ("Hello", "Ping", "ServerInfo", "SetTestClock"):
+            self.assertIn(name, p.stderr)
+
+    def test_call_needs_an_rpc(self):
+        p = self.ctl("call")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("usage", p.stderr)
+
+    def test_connection_refused(self):
+        with free_port_without_listener() as s:
+            address = "127.0.0.1:%d" % s.getsockname()[1]
+            p = self.ctl("--server", address, "call", "Ping", "{}", server=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertEqual(p.stdout, "")
+        self.assertIn(address, p.stderr)
+        self.assertIn("refused", p.stderr.lower())
+
+    def test_bad_timeout_option(self):
+        p = self.ctl("--timeout", "-3", "ping")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--timeout", p.stderr)
+
+
+class WatchTest(PatenctlTestCase):
+
+    def test_watch_prints_server_shutdown_and_exits_0(self):
+        mark = self.server.log_mark()
+        proc = self.popen_watch()
+        try:
+            self.server.wait_for_log(r"hello from \S+ patenctl ", start=mark)
+            self.assertEqual(self.server.stop(), 0, self.server.log_text())
+        finally:
+            status, out, err = self.finish(proc)
+        self.assertEqual(status, 0, err)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 1, out)
+        event = json.loads(lines[0])
+        self.assertIn("serverShutdown", event)
+        self.assertEqual(event["serverShutdown"]["drainMs"], 10000)  # --shutdown-timeout 10s
+        self.assertLess(abs(int(event["atMs"]) - time.time() * 1000), 60000)
+        self.assertNotIn("sequence", event)  # a transient notice: sequence 0
+
+    def test_watch_ends_on_sigint(self):
+        mark = self.server.log_mark()
+        proc = self.popen_watch()
+        self.server.wait_for_log(r"hello from \S+ patenctl ", start=mark)
+        proc.send_signal(signal.SIGINT)
+        status, out, err = self.finish(proc)
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out, "")
+
+
+class WatchSubscribeTest(PatenctlTestCase):
+
+    def create_user(self, admin, name):
+        kaloran = [o.id for o in admin.rpc("ListOffices").offices if o.code == "kaloran"][0]
+        admin.rpc("CreateUser", idempotency_key=str(uuid.uuid4()), username=name, name=name,
+                  office_id=kaloran, roles=[pb.ROLE_LOKET], initial_password="awal-rahasia-1")
+
+    def test_watch_with_user_replays_then_follows(self):
+        admin = self.login(ADMIN)
+        first = admin.rpc("Subscribe", from_now=True).last_sequence
+        self.create_user(admin, "satu@kaloran")
+        proc = self.popen_watch("--after", str(first), user=ADMIN)
+        try:
+            lines = LineReader(proc.stdout)
+            # The replayed event: once it is out, the subscription is live.
+            ev = json.loads(lines.next())
+            self.assertEqual(ev["userChanged"]["user"]["username"], "satu@kaloran")
+            self.assertGreater(int(ev["sequence"]), first)
+            self.create_user(admin, "dua@kaloran")
+            ev2 = json.loads(lines.next())
+            self.assertEqual(ev2["userChanged"]["user"]["username"], "dua@kaloran")
+            self.assertGreater(int(ev2["sequence"]), int(ev["sequence"]))
+            proc.send_signal(signal.SIGINT)
+            self.assertIsNone(lines.next())  # nothing more, then end of output
+        finally:
+            proc.stdout = None  # read by the LineReader
+            status, _, err = self.finish(proc)
+        self.assertEqual(status, 0, err)
+
+    def test_after_needs_a_user(self):
+        p = self.ctl("watch", "--after", "3")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--after", p.stderr)
+
+
+class WatchIdleTest(PatenctlTestCase):
+    patend_extra_args = ["--idle-timeout", "1s"]
+
+    def test_server_closing_without_shutdown_is_exit_3(self):
+        mark = self.server.log_mark()
+        proc = self.popen_watch("--keepalive", "0")
+        self.server.wait_for_log(r"hello from \S+ patenctl ", start=mark)
+        # Silent for longer than the idle timeout: the server cuts the connection.
+        status, out, err = self.finish(proc)
+        self.assertEqual(status, 3, err)
+        self.assertEqual(out, "")
+        self.assertIn("lost the connection to %s" % self.address(), err)
+        self.assertIn("closed the connection", err)
+
+    def test_keepalive_outlives_the_idle_timeout(self):
+        mark = self.server.log_mark()
+        proc = self.popen_watch("--keepalive", "0.2")
+        try:
+            self.server.wait_for_log(r"hello from \S+ patenctl ", start=mark)
+            # A silent client that connected after the watch is the clock: once the server has
+            # cut it as idle, the watch has been connected longer than the idle timeout.
+            idle = self.client()
+            frames = idle.wait_closed()
+            self.assertEqual([f[1] for f in frames], [FLAG_REPLY | FLAG_ERROR])
+            if proc.poll() is not None:
+                self.fail("the watch ended with %s: %s" % (proc.returncode, proc.stderr.read()))
+            # The server agrees: the watch and the asking client are its connections.
+            self.assertEqual(self.server_info().connections, 2)
+            proc.send_signal(signal.SIGINT)
+        finally:
+            status, out, err = self.finish(proc)
+        self.assertEqual(status, 0, err)
+
+
+if __name__ == "__main__":
+    main()
