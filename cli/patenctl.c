@@ -16,6 +16,8 @@
  * Exit statuses (also in --help): 0 ok, 1 the server answered with an error, 2 usage or bad
  * input, 3 connection problem.
  */
+#include "ctl.h"
+
 #include "paten-connection.h"
 #include "paten_error.h"
 #include "paten_msg.h"
@@ -31,13 +33,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum {
-    EXIT_OK = 0,
-    EXIT_ERROR_REPLY = 1,
-    EXIT_USAGE = 2,
-    EXIT_CONNECTION = 3,
-};
-
 #define DEFAULT_SERVER "127.0.0.1:7450"
 /* Requests read from standard input larger than this cannot fit a frame anyway. */
 #define STDIN_MAX (64u * 1024u * 1024u)
@@ -45,25 +40,12 @@ enum {
 #define WATCH_KEEPALIVE_MS 60000u
 
 typedef struct {
-    GMainLoop *loop;
-    PatenConnection *conn;
-    const char *server;
-    const char *user;     /* log in as this user after Hello, or NULL */
-    char *password;       /* the user's password (wiped after the Login) */
-    GAsyncResult *result; /* set by on_done for wait_result */
-    /* watch */
-    gboolean watching;     /* connected, and the state handler may end the watch */
-    gboolean interrupted;  /* SIGINT or SIGTERM arrived */
-    gboolean saw_shutdown; /* the server announced its shutdown */
-    int watch_status;      /* the exit status once the watch has ended, else -1 */
-} Ctl;
-
-typedef struct {
     const char *name;
     const char *params;  /* parameter string of the command's --help */
     const char *summary; /* its line in patenctl --help */
     const GOptionEntry *entries;
     int (*run)(Ctl *ctl, char **args, int nargs);
+    gboolean own_options; /* parses its subcommands' options itself */
 } Command;
 
 /* Options. GOption writes straight into these. */
@@ -117,7 +99,7 @@ static guint seconds_to_ms(double seconds)
 
 /* Messages go through stdio, not g_print: GLib would convert them to the locale's charset, and
  * the server's Indonesian text and the JSON must come out as the UTF-8 they are. */
-G_GNUC_PRINTF(1, 2) static void say_error(const char *fmt, ...)
+G_GNUC_PRINTF(1, 2) void ctl_say_error(const char *fmt, ...)
 {
     va_list ap;
 
@@ -130,7 +112,7 @@ G_GNUC_PRINTF(1, 2) static void say_error(const char *fmt, ...)
 
 /* Writes text and a newline to stdout and flushes, so a reader of a pipe sees each line at once.
  * FALSE when stdout cannot be written. */
-static gboolean put_line(const char *text)
+gboolean ctl_put_line(const char *text)
 {
     return fputs(text, stdout) >= 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0;
 }
@@ -175,7 +157,7 @@ static void format_ms(char *buf, size_t cap, gint64 us)
 
 /* ---- waiting on the loop ------------------------------------------------------------------ */
 
-static void on_done(GObject *src, GAsyncResult *res, gpointer data)
+void ctl_on_done(GObject *src, GAsyncResult *res, gpointer data)
 {
     Ctl *ctl = data;
 
@@ -184,9 +166,9 @@ static void on_done(GObject *src, GAsyncResult *res, gpointer data)
     g_main_loop_quit(ctl->loop);
 }
 
-/* Runs the loop until the operation started with on_done/ctl completes; returns its result
+/* Runs the loop until the operation started with ctl_on_done/ctl completes; returns its result
  * (caller unrefs). */
-static GAsyncResult *wait_result(Ctl *ctl)
+GAsyncResult *ctl_wait_result(Ctl *ctl)
 {
     while (ctl->result == NULL)
         g_main_loop_run(ctl->loop);
@@ -198,16 +180,16 @@ static GAsyncResult *wait_result(Ctl *ctl)
  * protobuf_c_message_free_unpacked(msg, NULL)) or NULL after reporting the failure, with
  * *status set: EXIT_ERROR_REPLY (the Error printed as JSON on stderr) or EXIT_CONNECTION.
  */
-static ProtobufCMessage *ctl_call(Ctl *ctl, const struct paten_msg_info *info,
-                                  const ProtobufCMessage *request, int *status)
+ProtobufCMessage *ctl_call(Ctl *ctl, const struct paten_msg_info *info,
+                           const ProtobufCMessage *request, int *status)
 {
     g_autoptr(GAsyncResult) res = NULL;
     g_autoptr(GError) err = NULL;
     Paten__Error *error_reply = NULL;
     ProtobufCMessage *reply;
 
-    paten_connection_call_async(ctl->conn, info->type, request, NULL, on_done, ctl);
-    res = wait_result(ctl);
+    paten_connection_call_async(ctl->conn, info->type, request, NULL, ctl_on_done, ctl);
+    res = ctl_wait_result(ctl);
     reply = paten_connection_call_finish(ctl->conn, res, &error_reply, &err);
     if (reply != NULL)
         return reply;
@@ -216,7 +198,7 @@ static ProtobufCMessage *ctl_call(Ctl *ctl, const struct paten_msg_info *info,
         protobuf_c_message_free_unpacked(&error_reply->base, NULL);
         *status = EXIT_ERROR_REPLY;
     } else {
-        say_error("%s", err->message);
+        ctl_say_error("%s", err->message);
         *status = EXIT_CONNECTION;
     }
     return NULL;
@@ -225,7 +207,7 @@ static ProtobufCMessage *ctl_call(Ctl *ctl, const struct paten_msg_info *info,
 /* Connects, says Hello and, with --user, logs in. Returns EXIT_OK, or the exit status after
  * saying what failed: EXIT_CONNECTION (which address, what happened) or EXIT_ERROR_REPLY (the
  * server refused the login; its Error printed as JSON). */
-static int ctl_open(Ctl *ctl)
+int ctl_open(Ctl *ctl)
 {
     g_autoptr(GAsyncResult) res = NULL;
     g_autoptr(GError) err = NULL;
@@ -233,16 +215,16 @@ static int ctl_open(Ctl *ctl)
     ProtobufCMessage *session;
     int status = EXIT_OK;
 
-    paten_connection_connect_async(ctl->conn, NULL, on_done, ctl);
-    res = wait_result(ctl);
+    paten_connection_connect_async(ctl->conn, NULL, ctl_on_done, ctl);
+    res = ctl_wait_result(ctl);
     if (!paten_connection_connect_finish(ctl->conn, res, &err)) {
         if (ctl->interrupted)
             return EXIT_CONNECTION; /* the user knows: nothing to explain */
         if (err->domain == PATEN_ERROR)
-            say_error("%s refused the connection: %s (%s)", ctl->server, err->message,
-                      paten_err_name(err->code) ? paten_err_name(err->code) : "?");
+            ctl_say_error("%s refused the connection: %s (%s)", ctl->server, err->message,
+                          paten_err_name(err->code) ? paten_err_name(err->code) : "?");
         else
-            say_error("%s", err->message);
+            ctl_say_error("%s", err->message);
         return EXIT_CONNECTION;
     }
     if (ctl->user == NULL)
@@ -261,17 +243,18 @@ static int ctl_open(Ctl *ctl)
 }
 
 /* Prints msg as JSON on stdout. Returns the exit status. */
-static int print_reply(const ProtobufCMessage *msg, gboolean emit_defaults, gboolean pretty)
+int ctl_print_reply(const ProtobufCMessage *msg, gboolean emit_defaults, gboolean pretty)
 {
     g_autoptr(GError) err = NULL;
     g_autofree char *text = pbjson_print(msg, emit_defaults, pretty, &err);
 
     if (text == NULL) {
-        say_error("the %s cannot be shown as JSON: %s", msg->descriptor->short_name, err->message);
+        ctl_say_error("the %s cannot be shown as JSON: %s", msg->descriptor->short_name,
+                      err->message);
         return EXIT_ERROR_REPLY;
     }
-    if (!put_line(text)) {
-        say_error("cannot write to standard output: %s", g_strerror(errno));
+    if (!ctl_put_line(text)) {
+        ctl_say_error("cannot write to standard output: %s", g_strerror(errno));
         return EXIT_ERROR_REPLY;
     }
     return EXIT_OK;
@@ -291,7 +274,7 @@ static int cmd_ping(Ctl *ctl, char **args, int nargs)
 
     (void)args;
     if (nargs != 0) {
-        say_error("ping takes no arguments (see patenctl ping --help)");
+        ctl_say_error("ping takes no arguments (see patenctl ping --help)");
         return EXIT_USAGE;
     }
     status = ctl_open(ctl);
@@ -314,8 +297,8 @@ static int cmd_ping(Ctl *ctl, char **args, int nargs)
         format_ms(took, sizeof took, (gint64)reply->database_round_trip_us);
         g_string_append_printf(line, ", database round trip %s", took);
     }
-    if (!put_line(line->str)) {
-        say_error("cannot write to standard output: %s", g_strerror(errno));
+    if (!ctl_put_line(line->str)) {
+        ctl_say_error("cannot write to standard output: %s", g_strerror(errno));
         status = EXIT_ERROR_REPLY;
     }
     g_string_free(line, TRUE);
@@ -330,7 +313,7 @@ static int cmd_info(Ctl *ctl, char **args, int nargs)
 
     (void)args;
     if (nargs != 0) {
-        say_error("info takes no arguments (see patenctl info --help)");
+        ctl_say_error("info takes no arguments (see patenctl info --help)");
         return EXIT_USAGE;
     }
     status = ctl_open(ctl);
@@ -341,7 +324,7 @@ static int cmd_info(Ctl *ctl, char **args, int nargs)
     if (reply == NULL)
         return status;
     /* Every counter shows, zeros included: this is a status display, not a request. */
-    status = print_reply(reply, TRUE, TRUE);
+    status = ctl_print_reply(reply, TRUE, TRUE);
     protobuf_c_message_free_unpacked(reply, NULL);
     return status;
 }
@@ -365,20 +348,20 @@ static char *read_stdin(void)
 
     while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
         if (s->len + n > STDIN_MAX) {
-            say_error("standard input is larger than %u bytes", STDIN_MAX);
+            ctl_say_error("standard input is larger than %u bytes", STDIN_MAX);
             g_string_free(s, TRUE);
             return NULL;
         }
         g_string_append_len(s, buf, (gssize)n);
     }
     if (ferror(stdin)) {
-        say_error("cannot read standard input: %s", g_strerror(errno));
+        ctl_say_error("cannot read standard input: %s", g_strerror(errno));
         g_string_free(s, TRUE);
         return NULL;
     }
     /* pbjson reads a C string: a NUL inside would silently cut the request short. */
     if (memchr(s->str, '\0', s->len) != NULL) {
-        say_error("standard input contains a NUL byte, which JSON text cannot");
+        ctl_say_error("standard input contains a NUL byte, which JSON text cannot");
         g_string_free(s, TRUE);
         return NULL;
     }
@@ -422,13 +405,13 @@ static int cmd_call(Ctl *ctl, char **args, int nargs)
     int status = EXIT_OK;
 
     if (nargs < 1 || nargs > 2) {
-        say_error("usage: patenctl call RPC ['JSON' | -] (see patenctl call --help)");
+        ctl_say_error("usage: patenctl call RPC ['JSON' | -] (see patenctl call --help)");
         return EXIT_USAGE;
     }
     info = paten_msg_by_name(args[0]);
     if (info == NULL) {
         g_autofree char *known = known_rpcs();
-        say_error("unknown rpc '%s'; known: %s", args[0], known);
+        ctl_say_error("unknown rpc '%s'; known: %s", args[0], known);
         return EXIT_USAGE;
     }
     if (nargs == 2 && strcmp(args[1], "-") == 0) {
@@ -442,7 +425,7 @@ static int cmd_call(Ctl *ctl, char **args, int nargs)
     /* Bad input is refused before any connection is made. */
     request = pbjson_parse(info->request, text, &err);
     if (request == NULL) {
-        say_error("invalid %s: %s", info->request->short_name, err->message);
+        ctl_say_error("invalid %s: %s", info->request->short_name, err->message);
         return EXIT_USAGE;
     }
 
@@ -456,7 +439,7 @@ static int cmd_call(Ctl *ctl, char **args, int nargs)
     protobuf_c_message_free_unpacked(request, NULL);
     if (reply == NULL)
         return status;
-    status = print_reply(reply, FALSE, isatty(STDOUT_FILENO));
+    status = ctl_print_reply(reply, FALSE, isatty(STDOUT_FILENO));
     protobuf_c_message_free_unpacked(reply, NULL);
     return status;
 }
@@ -472,16 +455,16 @@ static void on_watch_event(PatenConnection *conn, gpointer event, gpointer data)
     if (ev->body_case == PATEN__EVENT__BODY_SERVER_SHUTDOWN)
         ctl->saw_shutdown = TRUE;
     if (text == NULL) {
-        say_error("an event (sequence %" G_GUINT64_FORMAT ") cannot be shown as JSON: %s",
-                  (guint64)ev->sequence, err->message);
+        ctl_say_error("an event (sequence %" G_GUINT64_FORMAT ") cannot be shown as JSON: %s",
+                      (guint64)ev->sequence, err->message);
         return;
     }
-    if (!put_line(text)) {
+    if (!ctl_put_line(text)) {
         /* The reader went away (`patenctl watch | head -1`): it has what it wanted. */
         if (errno == EPIPE) {
             ctl->watch_status = EXIT_OK;
         } else {
-            say_error("cannot write to standard output: %s", g_strerror(errno));
+            ctl_say_error("cannot write to standard output: %s", g_strerror(errno));
             ctl->watch_status = EXIT_ERROR_REPLY;
         }
         g_main_loop_quit(ctl->loop);
@@ -503,7 +486,7 @@ static void on_watch_state(GObject *obj, GParamSpec *pspec, gpointer data)
         ctl->watch_status = EXIT_OK;
     } else {
         why = paten_connection_get_close_error(conn);
-        say_error("lost the connection to %s: %s", ctl->server, why ? why->message : "unknown");
+        ctl_say_error("lost the connection to %s: %s", ctl->server, why ? why->message : "unknown");
         ctl->watch_status = EXIT_CONNECTION;
     }
     g_main_loop_quit(ctl->loop);
@@ -549,15 +532,15 @@ static int cmd_watch(Ctl *ctl, char **args, int nargs)
 
     (void)args;
     if (nargs != 0) {
-        say_error("watch takes no arguments (see patenctl watch --help)");
+        ctl_say_error("watch takes no arguments (see patenctl watch --help)");
         return EXIT_USAGE;
     }
     if (!(opt_keepalive >= 0 && opt_keepalive <= G_MAXUINT / 1000.0)) {
-        say_error("--keepalive must be a number of seconds, 0 or more");
+        ctl_say_error("--keepalive must be a number of seconds, 0 or more");
         return EXIT_USAGE;
     }
     if (opt_after != -1 && (opt_after < 0 || ctl->user == NULL)) {
-        say_error("--after needs --user and a sequence number, 0 or more");
+        ctl_say_error("--after needs --user and a sequence number, 0 or more");
         return EXIT_USAGE;
     }
     ctl->watch_status = -1;
@@ -602,6 +585,14 @@ static const Command commands[] = {
       "closes (exit 0 after its ServerShutdown event) or SIGINT; with --user,\n"
       "also the events that user may see (Subscribe)",
       watch_entries, cmd_watch },
+    { "user", "user list|add|deactivate|reset-password ...",
+      "manage the users of your region (ADMIN; run 'patenctl user' for the\n"
+      "subcommands)",
+      NULL, ctl_cmd_user, TRUE },
+    { "audit", "audit verify",
+      "check every audit chain of your region and name the first broken row\n"
+      "(AUDITOR, ADMIN, PIMPINAN); exit 1 when a chain is broken",
+      NULL, ctl_cmd_audit, TRUE },
 };
 
 /* ---- main --------------------------------------------------------------------------------- */
@@ -659,9 +650,9 @@ static const char help_description[] =
  * The password for --user: $PATEN_PASSWORD, else asked on the terminal without echo. Returns a
  * new string, or NULL after saying why (no terminal to ask on).
  */
-static char *get_password(const char *user)
+char *ctl_get_secret(const char *env_var, const char *prompt)
 {
-    const char *env = g_getenv("PATEN_PASSWORD");
+    const char *env = g_getenv(env_var);
     struct termios saved, quiet;
     gboolean echo_off = FALSE;
     char line[1024];
@@ -672,10 +663,10 @@ static char *get_password(const char *user)
         return g_strdup(env);
     tty = fopen("/dev/tty", "r+");
     if (tty == NULL) {
-        say_error("no password for %s: set PATEN_PASSWORD (there is no terminal to ask on)", user);
+        ctl_say_error("%s: set %s (there is no terminal to ask on)", prompt, env_var);
         return NULL;
     }
-    fprintf(tty, "Password for %s: ", user);
+    fprintf(tty, "%s: ", prompt);
     fflush(tty);
     if (tcgetattr(fileno(tty), &saved) == 0) {
         quiet = saved;
@@ -684,23 +675,29 @@ static char *get_password(const char *user)
     }
     ok = fgets(line, sizeof line, tty) != NULL;
     if (echo_off && tcsetattr(fileno(tty), TCSAFLUSH, &saved) != 0)
-        say_error("could not turn the terminal's echo back on: %s", g_strerror(errno));
+        ctl_say_error("could not turn the terminal's echo back on: %s", g_strerror(errno));
     fputc('\n', tty);
     fclose(tty);
     if (!ok) {
-        say_error("no password for %s", user);
+        ctl_say_error("%s: nothing was entered", prompt);
         return NULL;
     }
     line[strcspn(line, "\r\n")] = '\0';
-    char *password = g_strdup(line);
+    char *secret = g_strdup(line);
     explicit_bzero(line, sizeof line);
-    return password;
+    return secret;
+}
+
+char *ctl_get_password(const char *user)
+{
+    g_autofree char *prompt = g_strdup_printf("Password for %s", user);
+    return ctl_get_secret("PATEN_PASSWORD", prompt);
 }
 
 /* Prints err (an option parsing error) and where to look. */
 static int usage_error(const char *what, const char *command)
 {
-    say_error("%s", what);
+    ctl_say_error("%s", what);
     fprintf(stderr, "Try 'patenctl %s%s--help'.\n", command ? command : "", command ? " " : "");
     return EXIT_USAGE;
 }
@@ -729,7 +726,7 @@ static int run(int argc, char **argv)
         return usage_error(err->message, NULL);
     if (args[1] == NULL) {
         g_autofree char *help = g_option_context_get_help(top, TRUE, NULL);
-        say_error("no command given");
+        ctl_say_error("no command given");
         fputs(help, stderr);
         return EXIT_USAGE;
     }
@@ -738,7 +735,7 @@ static int run(int argc, char **argv)
             cmd = &commands[i];
     if (cmd == NULL) {
         g_autofree char *what = g_strdup_printf("unknown command '%s' (commands: ping, info, "
-                                                "call, watch)",
+                                                "call, watch, user, audit)",
                                                 args[1]);
         return usage_error(what, NULL);
     }
@@ -749,6 +746,7 @@ static int run(int argc, char **argv)
     if (cmd->entries != NULL)
         g_option_context_add_main_entries(sub, cmd->entries, NULL);
     g_option_context_add_main_entries(sub, global_entries, NULL);
+    g_option_context_set_ignore_unknown_options(sub, cmd->own_options);
     sub_args = g_strdupv(args + 1);
     if (!g_option_context_parse_strv(sub, &sub_args, &err))
         return usage_error(err->message, cmd->name);
@@ -763,7 +761,7 @@ static int run(int argc, char **argv)
         ctl.user = NULL;
     /* Asked before connecting, so that a prompt does not race the server's Hello timeout. */
     if (ctl.user != NULL) {
-        ctl.password = get_password(ctl.user);
+        ctl.password = ctl_get_password(ctl.user);
         if (ctl.password == NULL)
             return EXIT_USAGE;
     }

@@ -142,6 +142,86 @@ class PatenctlTestCase(PatendTestCase):
         return proc.returncode, out, err
 
 
+class AdminCommandsTest(PatenctlTestCase):
+    """patenctl user ... and patenctl audit verify, as an ADMIN and an AUDITOR would use them."""
+
+    def admin(self, *args, new_password=None):
+        env = ctl_env(PATEN_PASSWORD=DEMO_PASSWORD)
+        if new_password:
+            env["PATEN_NEW_PASSWORD"] = new_password
+        return self.ctl("--user", ADMIN, *args, env=env)
+
+    def test_user_add_list_reset_deactivate(self):
+        p = self.admin("user", "add", "dewi@kaloran", "--name", "Dewi Lestari", "--office",
+                       "kaloran", "--role", "loket,kasir", "--nip", "199001012015012001",
+                       new_password="awal-rahasia-1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"^created dewi@kaloran \(id \d+, version 1\)")
+        # The new user exists, with the roles and the NIP, and must change the password.
+        c = self.client()
+        s = c.login("199001012015012001", "awal-rahasia-1").session
+        self.assertEqual(sorted(s.user.roles), [pb.ROLE_LOKET, pb.ROLE_KASIR])
+        self.assertTrue(s.must_change_password)
+
+        p = self.admin("user", "list", "--office", "kaloran")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        line = [l for l in p.stdout.splitlines() if l.startswith("dewi@kaloran")][0]
+        self.assertIn("LOKET,KASIR", line)
+        self.assertIn("Dewi Lestari", line)
+        self.assertNotIn("pemda", p.stdout)
+        listed = json.loads(self.admin("user", "list", "--json").stdout)
+        self.assertIn("dewi@kaloran", [u["username"] for u in listed["users"]])
+
+        p = self.admin("user", "reset-password", "dewi@kaloran", new_password="sementara-9")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.client().login("dewi@kaloran", "sementara-9")
+
+        p = self.admin("user", "deactivate", "dewi@kaloran", "--reason", "pensiun")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("dewi@kaloran", self.admin("user", "list").stdout)
+        self.assertIn("(deactivated)", self.admin("user", "list", "--all").stdout)
+        # Deactivating twice: the server's error, as JSON, exit 1.
+        err = self.error_json(self.admin("user", "deactivate", "dewi@kaloran", "--reason", "x"))
+        self.assertEqual(err["code"], "FAILED_PRECONDITION")
+
+    def test_usage_errors(self):
+        self.assertEqual(self.admin("user").returncode, 2)
+        self.assertEqual(self.admin("user", "add", "x@kaloran").returncode, 2)
+        p = self.admin("user", "add", "x@kaloran", "--name", "X", "--office", "kaloran",
+                       "--role", "raja", new_password="awal-rahasia-1")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown role 'raja'", p.stderr)
+        p = self.admin("user", "add", "x@kaloran", "--name", "X", "--office", "atlantis",
+                       "--role", "loket", new_password="awal-rahasia-1")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no office 'atlantis'", p.stderr)
+        p = self.admin("user", "deactivate", "nobody@kaloran", "--reason", "x")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no user 'nobody@kaloran'", p.stderr)
+        # Without a login, or as a role that may not.
+        self.assertEqual(self.ctl("user", "list").returncode, 2)
+        p = self.ctl("--user", "loket@kaloran", "user", "list",
+                     env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))
+        self.assertEqual(self.error_json(p)["code"], "PERMISSION_DENIED")
+
+    def test_audit_verify(self):
+        self.admin("user", "add", "eko@kaloran", "--name", "Eko", "--office", "kaloran",
+                   "--role", "loket", new_password="awal-rahasia-1")
+        env = ctl_env(PATEN_PASSWORD=DEMO_PASSWORD)
+        p = self.ctl("--user", "auditor@pemda-temanggung", "audit", "verify", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("every audit chain is intact", p.stdout)
+        self.assertRegex(p.stdout, r"kaloran\s+\d+ rows  intact")
+        self.db.sql("SET session_replication_role = replica; UPDATE audit_log SET "
+                    "action = 'FORGED' WHERE seq = 1 AND office_id = (SELECT id FROM offices "
+                    "WHERE code = 'kaloran')")
+        p = self.ctl("--user", "auditor@pemda-temanggung", "audit", "verify", env=env)
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stdout, r"kaloran\s+\d+ rows  BROKEN at row 1: the row was changed")
+        p = self.ctl("--user", "auditor@pemda-temanggung", "audit", "verify", "--json", env=env)
+        self.assertFalse(json.loads(p.stdout).get("intact", False))
+
+
 class PingInfoTest(PatenctlTestCase):
 
     def test_ping(self):
