@@ -23,12 +23,12 @@
 #include <stdint.h>
 
 #define PATEN_FRAME_HEADER_SIZE 16
-#define PATEN_FRAME_VERSION 1
+#define PATEN_FRAME_VERSION     1
 
-#define PATEN_FLAG_REPLY 0x01u
-#define PATEN_FLAG_ERROR 0x02u
-#define PATEN_FLAG_EVENT 0x04u
-#define PATEN_FLAGS_KNOWN (PATEN_FLAG_REPLY | PATEN_FLAG_ERROR | PATEN_FLAG_EVENT)
+#define PATEN_FLAG_REPLY        0x01u
+#define PATEN_FLAG_ERROR        0x02u
+#define PATEN_FLAG_EVENT        0x04u
+#define PATEN_FLAGS_KNOWN       (PATEN_FLAG_REPLY | PATEN_FLAG_ERROR | PATEN_FLAG_EVENT)
 
 extern const uint8_t paten_frame_magic[4];
 

@@ -14,10 +14,10 @@
 
 /* Payload limits before and after Hello/login; the server's defaults. */
 #define PATEN_PAYLOAD_MAX_PRELOGIN (16u * 1024u)
-#define PATEN_PAYLOAD_MAX_DEFAULT (4u * 1024u * 1024u)
+#define PATEN_PAYLOAD_MAX_DEFAULT  (4u * 1024u * 1024u)
 
 /* Requests the server reads ahead of its replies on one connection. */
-#define PATEN_IN_FLIGHT_DEFAULT 64u
+#define PATEN_IN_FLIGHT_DEFAULT  64u
 #define PATEN_IN_FLIGHT_PRELOGIN 4u
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 struct paten_msg_info {
-    uint16_t type;   /* a PATEN__MESSAGE_TYPE__ value */
+    uint16_t type;    /* a PATEN__MESSAGE_TYPE__ value */
     const char *name; /* the rpc name in service Paten: "Ping" */
     const ProtobufCMessageDescriptor *request;
     const ProtobufCMessageDescriptor *reply;

@@ -51,9 +51,8 @@ void pd_audit_add_user(struct pd_db_batch *b, const struct pd_request *req, cons
     pd_db_param_text(b, extra_json);
 }
 
-void pd_audit_add_delegation(struct pd_db_batch *b, const struct pd_request *req,
-                             int64_t office_id, const char *action, int64_t delegation_id,
-                             const char *before_json)
+void pd_audit_add_delegation(struct pd_db_batch *b, const struct pd_request *req, int64_t office_id,
+                             const char *action, int64_t delegation_id, const char *before_json)
 {
     pd_db_batch_add(b, PD_STMT_AUDIT_DELEGATION);
     pd_db_param_int(b, office_id);

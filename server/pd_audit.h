@@ -24,8 +24,7 @@ void pd_audit_add_user(struct pd_db_batch *b, const struct pd_request *req, cons
                        int64_t user_id, const char *before_json, const char *extra_json);
 
 /* Adds an audit row for a change to a delegation of office_id. */
-void pd_audit_add_delegation(struct pd_db_batch *b, const struct pd_request *req,
-                             int64_t office_id, const char *action, int64_t delegation_id,
-                             const char *before_json);
+void pd_audit_add_delegation(struct pd_db_batch *b, const struct pd_request *req, int64_t office_id,
+                             const char *action, int64_t delegation_id, const char *before_json);
 
 #endif

@@ -27,13 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOGIN_MAX 64
-#define PASSWORD_MAX 256
-#define PASSWORD_MIN 8
+#define LOGIN_MAX      64
+#define PASSWORD_MAX   256
+#define PASSWORD_MIN   8
 #define TOUCH_EVERY_MS 60000
 
-static const char *const wrong_login =
-    "NIP/nama pengguna atau kata sandi salah";
+static const char *const wrong_login = "NIP/nama pengguna atau kata sandi salah";
 
 /* ---- shared ------------------------------------------------------------------------------ */
 
@@ -213,8 +212,8 @@ static void login_failed_recorded(const struct pd_db_result *r, void *arg)
     locked_until = pd_db_get_int(r->res[0], 0, 1);
     if (locked_until > req->now_ms && pd_db_get_int(r->res[0], 0, 0) == 0) {
         char text[160];
-        snprintf(text, sizeof text,
-                 "Terlalu banyak percobaan gagal; akun dikunci selama %d menit", l->lockout_minutes);
+        snprintf(text, sizeof text, "Terlalu banyak percobaan gagal; akun dikunci selama %d menit",
+                 l->lockout_minutes);
         pd_info(req->conn_id, "account %lld locked after %d failed logins", (long long)l->user_id,
                 l->max_failures);
         pd_request_fail_retry(req, PATEN_ERR_ACCOUNT_LOCKED, text, locked_until - req->now_ms,
@@ -374,8 +373,8 @@ static void resumed(const struct pd_db_result *r, void *arg)
         return;
     }
     s = pd_session_get(req->srv, pd_db_get_int(res, 0, 0));
-    session_fill(s, res, 0, 1, r->res[1],
-                 (uint32_t)pd_db_get_int(res, 0, 1 + PD_SQL_USER_NCOLS), req->now_ms);
+    session_fill(s, res, 0, 1, r->res[1], (uint32_t)pd_db_get_int(res, 0, 1 + PD_SQL_USER_NCOLS),
+                 req->now_ms);
     s->ended = false;
     pd_conn_set_session(req->conn, s);
     pd_session_unref(req->srv, s);
@@ -594,9 +593,9 @@ void pd_handle_change_password(struct pd_request *req, const ProtobufCMessage *m
     size_t len = strlen(m->new_password);
 
     if (len < PASSWORD_MIN || len > PASSWORD_MAX) {
-        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT,
-                        "Kata sandi baru minimal 8 karakter", "new_password",
-                        "new_password must be %d to %d bytes", PASSWORD_MIN, PASSWORD_MAX);
+        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Kata sandi baru minimal 8 karakter",
+                        "new_password", "new_password must be %d to %d bytes", PASSWORD_MIN,
+                        PASSWORD_MAX);
         return;
     }
     if (strcmp(m->new_password, m->old_password) == 0) {

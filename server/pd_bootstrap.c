@@ -166,8 +166,7 @@ int pd_bootstrap_create_admin(const struct pd_config *cfg, const char *owner_con
     }
     {
         const char *p[1] = { region_id };
-        r = exec_params(pg, "SELECT id FROM offices WHERE region_id = $1 AND kind = 'PEMDA'", 1,
-                        p);
+        r = exec_params(pg, "SELECT id FROM offices WHERE region_id = $1 AND kind = 'PEMDA'", 1, p);
         if (!ok_result(r, "finding the PEMDA office"))
             goto out;
         if (PQntuples(r) == 1)

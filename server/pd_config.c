@@ -33,38 +33,67 @@ struct opt_def {
 #define OFF(f) offsetof(struct pd_config, f)
 
 static const struct opt_def opts[] = {
-    { "config", OPT_STRING, OFF(config_file), NULL, "FILE", "read options from this INI file ([patend] section)" },
-    { "listen", OPT_STRING, OFF(listen), "127.0.0.1:7450", "HOST:PORT", "address to accept clients on (an IP literal; port 0 picks one)" },
-    { "data-dir", OPT_STRING, OFF(data_dir), "./var", "DIR", "where the embedded PostgreSQL and the lock file live" },
-    { "db", OPT_STRING, OFF(db_uri), NULL, "URI", "use this existing PostgreSQL (libpq URI or key=value) instead of the embedded one" },
-    { "db-owner", OPT_STRING, OFF(db_owner_uri), NULL, "URI", "connection that owns the schema and runs migrations (default: --db)" },
+    { "config", OPT_STRING, OFF(config_file), NULL, "FILE",
+      "read options from this INI file ([patend] section)" },
+    { "listen", OPT_STRING, OFF(listen), "127.0.0.1:7450", "HOST:PORT",
+      "address to accept clients on (an IP literal; port 0 picks one)" },
+    { "data-dir", OPT_STRING, OFF(data_dir), "./var", "DIR",
+      "where the embedded PostgreSQL and the lock file live" },
+    { "db", OPT_STRING, OFF(db_uri), NULL, "URI",
+      "use this existing PostgreSQL (libpq URI or key=value) instead of the embedded one" },
+    { "db-owner", OPT_STRING, OFF(db_owner_uri), NULL, "URI",
+      "connection that owns the schema and runs migrations (default: --db)" },
     { "db-pool", OPT_UINT, OFF(db_pool_size), "4", "N", "database connections in the pool" },
-    { "db-query-timeout", OPT_DURATION, OFF(db_query_timeout_ms), "30s", "DURATION", "a database round trip taking longer fails with TIMEOUT" },
-    { "db-queue-timeout", OPT_DURATION, OFF(db_queue_timeout_ms), "5s", "DURATION", "a request waiting longer for a free connection fails with UNAVAILABLE" },
-    { "hash-concurrency", OPT_UINT, OFF(hash_concurrency), "0", "N", "password hashes (Argon2id, 64 MiB each) computed at once; 0: one per CPU" },
-    { "hash-queue", OPT_UINT, OFF(hash_queue), "1000", "N", "password hashes waiting at most; beyond it logins get RATE_LIMITED" },
+    { "db-query-timeout", OPT_DURATION, OFF(db_query_timeout_ms), "30s", "DURATION",
+      "a database round trip taking longer fails with TIMEOUT" },
+    { "db-queue-timeout", OPT_DURATION, OFF(db_queue_timeout_ms), "5s", "DURATION",
+      "a request waiting longer for a free connection fails with UNAVAILABLE" },
+    { "hash-concurrency", OPT_UINT, OFF(hash_concurrency), "0", "N",
+      "password hashes (Argon2id, 64 MiB each) computed at once; 0: one per CPU" },
+    { "hash-queue", OPT_UINT, OFF(hash_queue), "1000", "N",
+      "password hashes waiting at most; beyond it logins get RATE_LIMITED" },
     { "demo", OPT_BOOL, OFF(demo), "false", NULL, "load the demo data into an empty database" },
-    { "create-admin", OPT_STRING, OFF(create_admin), NULL, "USERNAME", "create the first ADMIN of --region (password from PATEN_PASSWORD or a prompt), then exit" },
-    { "region", OPT_STRING, OFF(region), NULL, "CODE", "with --create-admin: the region's code, e.g. temanggung" },
-    { "region-name", OPT_STRING, OFF(region_name), NULL, "NAME", "with --create-admin: create the region with this name if it does not exist" },
-    { "time-zone", OPT_STRING, OFF(time_zone), NULL, "TZ", "with --region-name: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)" },
-    { "admin-name", OPT_STRING, OFF(admin_name), NULL, "NAME", "with --create-admin: the ADMIN's full name" },
-    { "dump-handlers", OPT_BOOL, OFF(dump_handlers), "false", NULL, "print every request type with the roles allowed to call it (JSON lines), then exit" },
+    { "create-admin", OPT_STRING, OFF(create_admin), NULL, "USERNAME",
+      "create the first ADMIN of --region (password from PATEN_PASSWORD or a prompt), then exit" },
+    { "region", OPT_STRING, OFF(region), NULL, "CODE",
+      "with --create-admin: the region's code, e.g. temanggung" },
+    { "region-name", OPT_STRING, OFF(region_name), NULL, "NAME",
+      "with --create-admin: create the region with this name if it does not exist" },
+    { "time-zone", OPT_STRING, OFF(time_zone), NULL, "TZ",
+      "with --region-name: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)" },
+    { "admin-name", OPT_STRING, OFF(admin_name), NULL, "NAME",
+      "with --create-admin: the ADMIN's full name" },
+    { "dump-handlers", OPT_BOOL, OFF(dump_handlers), "false", NULL,
+      "print every request type with the roles allowed to call it (JSON lines), then exit" },
     { "log-level", OPT_LOGLEVEL, OFF(log_level), "info", "LEVEL", "debug, info, warn or error" },
-    { "max-connections", OPT_UINT, OFF(max_connections), "20000", "N", "clients connected at once; more are refused" },
-    { "max-in-flight", OPT_UINT, OFF(max_in_flight), "64", "N", "requests read ahead of their replies per connection" },
-    { "max-payload", OPT_SIZE, OFF(max_payload), "4M", "SIZE", "largest request payload after Hello" },
-    { "max-payload-prelogin", OPT_SIZE, OFF(max_payload_prelogin), "16k", "SIZE", "largest request payload before Hello" },
-    { "hello-timeout", OPT_DURATION, OFF(hello_timeout_ms), "10s", "DURATION", "a connection must send Hello within this" },
-    { "frame-timeout", OPT_DURATION, OFF(frame_timeout_ms), "30s", "DURATION", "a frame, once started, must arrive whole within this" },
-    { "idle-timeout", OPT_DURATION, OFF(idle_timeout_ms), "10m", "DURATION", "a connection silent this long is closed" },
-    { "write-soft-limit", OPT_SIZE, OFF(write_soft_limit), "256k", "SIZE", "unsent reply bytes past which a connection's reading pauses" },
-    { "write-hard-limit", OPT_SIZE, OFF(write_hard_limit), "8M", "SIZE", "unsent reply bytes past which a connection is cut" },
-    { "write-stall-timeout", OPT_DURATION, OFF(write_stall_timeout_ms), "30s", "DURATION", "a connection over the soft limit this long is cut" },
-    { "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "10s", "DURATION", "on SIGTERM, how long requests in flight may still finish" },
-    { "pg-bin", OPT_STRING, OFF(pg_bin_dir), NULL, "DIR", "PostgreSQL server programs (default: newest /usr/lib/postgresql/*/bin)" },
-    { "pg-user", OPT_STRING, OFF(pg_user), "postgres", "USER", "when run as root, the user the embedded PostgreSQL runs as" },
-    { "pg-fsync", OPT_BOOL, OFF(pg_fsync), "true", NULL, "embedded PostgreSQL flushes to disk (turn off only for throwaway test data)" },
+    { "max-connections", OPT_UINT, OFF(max_connections), "20000", "N",
+      "clients connected at once; more are refused" },
+    { "max-in-flight", OPT_UINT, OFF(max_in_flight), "64", "N",
+      "requests read ahead of their replies per connection" },
+    { "max-payload", OPT_SIZE, OFF(max_payload), "4M", "SIZE",
+      "largest request payload after Hello" },
+    { "max-payload-prelogin", OPT_SIZE, OFF(max_payload_prelogin), "16k", "SIZE",
+      "largest request payload before Hello" },
+    { "hello-timeout", OPT_DURATION, OFF(hello_timeout_ms), "10s", "DURATION",
+      "a connection must send Hello within this" },
+    { "frame-timeout", OPT_DURATION, OFF(frame_timeout_ms), "30s", "DURATION",
+      "a frame, once started, must arrive whole within this" },
+    { "idle-timeout", OPT_DURATION, OFF(idle_timeout_ms), "10m", "DURATION",
+      "a connection silent this long is closed" },
+    { "write-soft-limit", OPT_SIZE, OFF(write_soft_limit), "256k", "SIZE",
+      "unsent reply bytes past which a connection's reading pauses" },
+    { "write-hard-limit", OPT_SIZE, OFF(write_hard_limit), "8M", "SIZE",
+      "unsent reply bytes past which a connection is cut" },
+    { "write-stall-timeout", OPT_DURATION, OFF(write_stall_timeout_ms), "30s", "DURATION",
+      "a connection over the soft limit this long is cut" },
+    { "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "10s", "DURATION",
+      "on SIGTERM, how long requests in flight may still finish" },
+    { "pg-bin", OPT_STRING, OFF(pg_bin_dir), NULL, "DIR",
+      "PostgreSQL server programs (default: newest /usr/lib/postgresql/*/bin)" },
+    { "pg-user", OPT_STRING, OFF(pg_user), "postgres", "USER",
+      "when run as root, the user the embedded PostgreSQL runs as" },
+    { "pg-fsync", OPT_BOOL, OFF(pg_fsync), "true", NULL,
+      "embedded PostgreSQL flushes to disk (turn off only for throwaway test data)" },
 };
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
@@ -208,8 +237,8 @@ static int opt_set(struct pd_config *cfg, const struct opt_def *o, const char *v
         *(int *)field = lvl;
         return 0;
     }
-    fprintf(stderr, "patend: invalid value '%s' for %s (from %s)\n", value ? value : "",
-            o->name, source);
+    fprintf(stderr, "patend: invalid value '%s' for %s (from %s)\n", value ? value : "", o->name,
+            source);
     return -1;
 }
 
@@ -217,11 +246,12 @@ static void print_help(void)
 {
     char env[64];
 
-    printf("Usage: patend [OPTION]...\n"
-           "The PATEN server: serves paten-desk and patenctl over the PATEN protocol.\n\n"
-           "Each option can also be given as an environment variable (shown) or as a key in the\n"
-           "[patend] section of the --config INI file. Flags beat the environment, which beats\n"
-           "the file, which beats the defaults. Durations: 500ms, 10s, 5m, 1h. Sizes: 64k, 8M.\n\n");
+    printf(
+        "Usage: patend [OPTION]...\n"
+        "The PATEN server: serves paten-desk and patenctl over the PATEN protocol.\n\n"
+        "Each option can also be given as an environment variable (shown) or as a key in the\n"
+        "[patend] section of the --config INI file. Flags beat the environment, which beats\n"
+        "the file, which beats the defaults. Durations: 500ms, 10s, 5m, 1h. Sizes: 64k, 8M.\n\n");
     for (size_t i = 0; i < N_OPTS; i++) {
         const struct opt_def *o = &opts[i];
         char flag[64];

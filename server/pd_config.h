@@ -14,8 +14,8 @@ struct pd_config {
     char *config_file;
 
     /* network */
-    char *listen;          /* "HOST:PORT" as given */
-    char listen_host[64];  /* parsed: an IP literal */
+    char *listen;         /* "HOST:PORT" as given */
+    char listen_host[64]; /* parsed: an IP literal */
     int listen_port;
     uint32_t max_connections;
     uint32_t max_in_flight;
@@ -30,14 +30,14 @@ struct pd_config {
     uint32_t shutdown_timeout_ms;
 
     /* database */
-    char *data_dir;        /* absolute after pd_config_load */
-    char *db_uri;          /* NULL: embedded cluster under data_dir */
-    char *db_owner_uri;    /* NULL: same as db_uri */
+    char *data_dir;     /* absolute after pd_config_load */
+    char *db_uri;       /* NULL: embedded cluster under data_dir */
+    char *db_owner_uri; /* NULL: same as db_uri */
     uint32_t db_pool_size;
     uint32_t db_query_timeout_ms;
     uint32_t db_queue_timeout_ms;
-    char *pg_bin_dir;      /* NULL: newest /usr/lib/postgresql/<v>/bin */
-    char *pg_user;         /* the unprivileged user the embedded cluster runs as under root */
+    char *pg_bin_dir; /* NULL: newest /usr/lib/postgresql/<v>/bin */
+    char *pg_user;    /* the unprivileged user the embedded cluster runs as under root */
     bool pg_fsync;
 
     /* passwords */
@@ -46,10 +46,10 @@ struct pd_config {
 
     /* start-up actions */
     bool demo;
-    bool dump_handlers;     /* print the dispatch table as JSON lines and exit */
-    char *create_admin;     /* create this ADMIN user, then exit */
-    char *region;           /* ... in this region (code) */
-    char *region_name;      /* ... creating the region when it does not exist yet */
+    bool dump_handlers; /* print the dispatch table as JSON lines and exit */
+    char *create_admin; /* create this ADMIN user, then exit */
+    char *region;       /* ... in this region (code) */
+    char *region_name;  /* ... creating the region when it does not exist yet */
     char *time_zone;
     char *admin_name;
 

@@ -342,8 +342,8 @@ static void conn_framing_error(struct pd_conn *c, int err)
 
     switch (code) {
     case PATEN_ERR_FRAME_TOO_LARGE:
-        snprintf(detail, sizeof detail, "payload length %u is over the limit %u",
-                 h ? h->length : 0, c->dec.max_payload);
+        snprintf(detail, sizeof detail, "payload length %u is over the limit %u", h ? h->length : 0,
+                 c->dec.max_payload);
         break;
     case PATEN_ERR_UNSUPPORTED_VERSION:
         snprintf(detail, sizeof detail, "frame version %u; this server reads version %u",
@@ -534,12 +534,13 @@ void pd_conn_sweep(struct pd_server *srv)
         if (c->state == PD_CONN_CLOSING) {
             if (now - c->closing_since_ms > CLOSING_GRACE_MS)
                 pd_conn_abort(c, "could not send the last replies in time");
-        } else if (c->over_soft_since_ms && now - c->over_soft_since_ms > cfg->write_stall_timeout_ms) {
+        } else if (c->over_soft_since_ms &&
+                   now - c->over_soft_since_ms > cfg->write_stall_timeout_ms) {
             srv->stats.slow_client_disconnects++;
             pd_conn_abort(c, "replies unread for longer than write-stall-timeout");
         } else if (c->state == PD_CONN_HELLO && now - c->connected_ms > cfg->hello_timeout_ms) {
-            pd_conn_send_error(c, 0, 0, PATEN_ERR_TIMEOUT, "Hello tidak diterima tepat waktu",
-                               NULL, "no Hello within hello-timeout");
+            pd_conn_send_error(c, 0, 0, PATEN_ERR_TIMEOUT, "Hello tidak diterima tepat waktu", NULL,
+                               "no Hello within hello-timeout");
             pd_conn_close_gracefully(c, "no Hello in time");
         } else if (c->frame_started_ms && now - c->frame_started_ms > cfg->frame_timeout_ms) {
             pd_conn_send_error(c, 0, 0, PATEN_ERR_TRUNCATED_FRAME, NULL, NULL,

@@ -58,7 +58,7 @@ struct pd_conn {
 
     uint64_t connected_ms;
     uint64_t last_read_ms;
-    uint64_t frame_started_ms; /* 0 when no frame is partly received */
+    uint64_t frame_started_ms;   /* 0 when no frame is partly received */
     uint64_t over_soft_since_ms; /* 0 when under the soft limit */
     uint64_t closing_since_ms;
 

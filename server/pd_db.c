@@ -44,9 +44,9 @@ enum call_kind { CALL_STMT, CALL_PREPARE, CALL_RAW };
 
 struct call {
     enum call_kind kind;
-    int stmt;          /* CALL_STMT, CALL_PREPARE */
-    const char *raw;   /* CALL_RAW: static text */
-    int first_param;   /* index into the batch's parameter arrays */
+    int stmt;        /* CALL_STMT, CALL_PREPARE */
+    const char *raw; /* CALL_RAW: static text */
+    int first_param; /* index into the batch's parameter arrays */
     int nparams;
 };
 
@@ -85,7 +85,7 @@ struct job {
     bool have_current; /* res[got] is set and its terminating NULL not yet read */
     int failed_index;
     uint64_t sent_us;
-    int status;        /* forced outcome for deferred completion */
+    int status; /* forced outcome for deferred completion */
     char message[256];
 };
 
@@ -117,7 +117,7 @@ struct db_conn {
     unsigned backoff_ms;
     struct job *job;
     struct pd_db_txn *txn; /* an explicit transaction holding this connection (state BUSY) */
-    bool was_up; /* reached READY since the last failure was logged */
+    bool was_up;           /* reached READY since the last failure was logged */
     bool failure_logged;
 };
 
@@ -686,8 +686,7 @@ static int conn_send_job(struct db_conn *c, struct job *j)
         case CALL_STMT:
             info = pd_sql_info(call->stmt);
             assert(call->nparams == info->nparams);
-            ok = PQsendQueryPrepared(c->pg, info->name, call->nparams, values, lengths, formats,
-                                     0);
+            ok = PQsendQueryPrepared(c->pg, info->name, call->nparams, values, lengths, formats, 0);
             break;
         case CALL_PREPARE:
             info = pd_sql_info(call->stmt);
@@ -1146,8 +1145,7 @@ static void conn_resolve_next(struct db_conn *c)
     c->gai->data = c;
     c->state = CS_RESOLVING;
     db->pending_closes++;
-    rc = uv_getaddrinfo(db->loop, c->gai, conn_resolved, db->hosts[c->resolve_index], NULL,
-                        &hints);
+    rc = uv_getaddrinfo(db->loop, c->gai, conn_resolved, db->hosts[c->resolve_index], NULL, &hints);
     if (rc < 0) {
         free(c->gai);
         c->gai = NULL;

@@ -27,8 +27,8 @@ struct pd_db;
 struct pd_db_batch;
 
 struct pd_db_opts {
-    const char *conninfo;     /* libpq URI or key=value string; validated by pd_db_create */
-    unsigned pool_size;       /* connections in the pool */
+    const char *conninfo;        /* libpq URI or key=value string; validated by pd_db_create */
+    unsigned pool_size;          /* connections in the pool */
     unsigned query_timeout_ms;   /* a batch taking longer fails with TIMEOUT; its connection is
                                     dropped (libpq 15 has no non-blocking cancel) */
     unsigned queue_timeout_ms;   /* a batch waiting longer for a connection fails UNAVAILABLE */
@@ -52,12 +52,12 @@ struct pd_db_result {
      * break came after the sync was sent), TIMEOUT, SHUTTING_DOWN, RESOURCE_EXHAUSTED (disk full,
      * out of memory), or INTERNAL for an SQL error (see sqlstate / failed_index). */
     int status;
-    int n;              /* statements in the batch */
-    PGresult **res;     /* res[i] for statement i; NULL when status != 0 and i >= failed_index */
-    int failed_index;   /* the statement that failed with an SQL error, or -1 */
-    const char *sqlstate;  /* its SQLSTATE ("23505"), or "" */
+    int n;                /* statements in the batch */
+    PGresult **res;       /* res[i] for statement i; NULL when status != 0 and i >= failed_index */
+    int failed_index;     /* the statement that failed with an SQL error, or -1 */
+    const char *sqlstate; /* its SQLSTATE ("23505"), or "" */
     const char *constraint; /* the violated constraint's name, or NULL */
-    const char *message;   /* a one-line description for the log, never for end users */
+    const char *message;    /* a one-line description for the log, never for end users */
     uint64_t round_trip_us; /* from sending the batch to its sync */
 };
 

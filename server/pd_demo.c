@@ -100,8 +100,8 @@ static int set_demo_password(PGconn *pg)
         return -1;
     }
     params[0] = hash;
-    r = PQexecParams(pg, "SELECT set_config('paten.demo_password_hash', $1, true)", 1, NULL,
-                     params, NULL, NULL, 0);
+    r = PQexecParams(pg, "SELECT set_config('paten.demo_password_hash', $1, true)", 1, NULL, params,
+                     NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         pd_error(0, "demo data: %s", PQresultErrorMessage(r));
         PQclear(r);

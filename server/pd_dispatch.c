@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define R(x) PD_ROLE_BIT(PATEN__ROLE__ROLE_##x)
-#define T(x) PATEN__MESSAGE_TYPE__MESSAGE_TYPE_##x
+#define R(x)        PD_ROLE_BIT(PATEN__ROLE__ROLE_##x)
+#define T(x)        PATEN__MESSAGE_TYPE__MESSAGE_TYPE_##x
 
 #define AUDIT_ROLES (R(AUDITOR) | R(ADMIN) | R(PIMPINAN))
 
@@ -48,8 +48,7 @@ static const struct pd_handler handlers[] = {
     { T(RESET_PASSWORD), pd_handle_reset_password, 0, R(ADMIN), PD_SCOPE_REGION },
     { T(CREATE_DELEGATION), pd_handle_create_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT),
       PD_SCOPE_OFFICE },
-    { T(END_DELEGATION), pd_handle_end_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT),
-      PD_SCOPE_OFFICE },
+    { T(END_DELEGATION), pd_handle_end_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT), PD_SCOPE_OFFICE },
     { T(LIST_DELEGATIONS), pd_handle_list_delegations, 0, PD_ROLES_ALL, PD_SCOPE_OFFICE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
@@ -156,8 +155,7 @@ static int check_access(struct pd_request *req, const ProtobufCMessage *msg, con
             /* An office that does not exist is refused like one out of scope. */
             if (o == NULL || o->region_id != s->region_id)
                 return PATEN_ERR_PERMISSION_DENIED;
-            if (h->scope == PD_SCOPE_OFFICE && o->id != s->office_id &&
-                !pd_session_region_wide(s))
+            if (h->scope == PD_SCOPE_OFFICE && o->id != s->office_id && !pd_session_region_wide(s))
                 return PATEN_ERR_PERMISSION_DENIED;
         }
     }
@@ -268,11 +266,11 @@ void pd_request_reply_raw(struct pd_request *req, const uint8_t *payload, size_t
     };
     uint8_t *buf = malloc(PATEN_FRAME_HEADER_SIZE + len);
 
-    if (buf == NULL || paten_frame_encode(buf, PATEN_FRAME_HEADER_SIZE + len, &h, payload, len) ==
-                           0) {
+    if (buf == NULL ||
+        paten_frame_encode(buf, PATEN_FRAME_HEADER_SIZE + len, &h, payload, len) == 0) {
         free(buf);
-        pd_conn_send_error(req->conn, req->type, req->id, PATEN_ERR_RESOURCE_EXHAUSTED, NULL,
-                           NULL, "the stored reply could not be sent");
+        pd_conn_send_error(req->conn, req->type, req->id, PATEN_ERR_RESOURCE_EXHAUSTED, NULL, NULL,
+                           "the stored reply could not be sent");
     } else {
         pd_conn_send(req->conn, buf, PATEN_FRAME_HEADER_SIZE + len);
     }

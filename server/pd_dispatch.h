@@ -29,21 +29,21 @@ struct pd_request {
     const struct pd_handler *handler;
     struct paten_unpacked in;
     uint64_t started_us;
-    int64_t now_ms;              /* the business clock when the request was dispatched */
-    struct pd_session *session;  /* a reference; NULL for requests that need no login */
-    pd_roleset roles;            /* the session's effective roles at now_ms */
-    const char *on_behalf_of;    /* "CAMAT" when a delegated role made the call allowed, else "" */
-    char connection[96];         /* "patend:<pid>/c<id> <peer>", for the audit log */
-    void *idem;                  /* the idempotent change in progress (pd_idem.c) */
+    int64_t now_ms;             /* the business clock when the request was dispatched */
+    struct pd_session *session; /* a reference; NULL for requests that need no login */
+    pd_roleset roles;           /* the session's effective roles at now_ms */
+    const char *on_behalf_of;   /* "CAMAT" when a delegated role made the call allowed, else "" */
+    char connection[96];        /* "patend:<pid>/c<id> <peer>", for the audit log */
+    void *idem;                 /* the idempotent change in progress (pd_idem.c) */
 };
 
 typedef void (*pd_handler_fn)(struct pd_request *req, const ProtobufCMessage *msg);
 
 /* Handler flags. */
 #define PD_HANDLER_BEFORE_HELLO 0x1u /* Hello itself */
-#define PD_HANDLER_PUBLIC 0x2u       /* works without a session (Ping, Login, Resume) */
-#define PD_HANDLER_PASSWORD 0x4u     /* works while the password must be changed */
-#define PD_HANDLER_OWN_ROLE 0x8u     /* a role held through a delegation does not count */
+#define PD_HANDLER_PUBLIC       0x2u /* works without a session (Ping, Login, Resume) */
+#define PD_HANDLER_PASSWORD     0x4u /* works while the password must be changed */
+#define PD_HANDLER_OWN_ROLE     0x8u /* a role held through a delegation does not count */
 
 /* Which office a request may name in its office_id field (when it has one and it is not 0). */
 enum pd_scope {

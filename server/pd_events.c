@@ -194,8 +194,8 @@ static void acting_loaded(const struct pd_db_result *r, void *arg)
     if (r->status == 0)
         pd_session_foreach_user(ctx->srv, ctx->user_id, apply_acting, r->res[0]);
     else
-        pd_warn(0, "cannot refresh the delegations of user %lld: %s",
-                (long long)ctx->user_id, r->message);
+        pd_warn(0, "cannot refresh the delegations of user %lld: %s", (long long)ctx->user_id,
+                r->message);
     free(ctx);
 }
 

@@ -99,9 +99,9 @@ void pd_handle_server_info(struct pd_request *req, const ProtobufCMessage *msg)
     reply.protocol_minor = PATEN_PROTOCOL_MINOR;
     reply.started_at_ms = srv->started_wall_ms;
     reply.uptime_seconds = (pd_clock_mono_ms() - srv->started_mono_ms) / 1000;
-    reply.database_state = up == size  ? PATEN__DATABASE_STATE__DATABASE_STATE_CONNECTED
-                           : up > 0    ? PATEN__DATABASE_STATE__DATABASE_STATE_DEGRADED
-                                       : PATEN__DATABASE_STATE__DATABASE_STATE_UNAVAILABLE;
+    reply.database_state = up == size ? PATEN__DATABASE_STATE__DATABASE_STATE_CONNECTED
+                           : up > 0   ? PATEN__DATABASE_STATE__DATABASE_STATE_DEGRADED
+                                      : PATEN__DATABASE_STATE__DATABASE_STATE_UNAVAILABLE;
     reply.database_pool_size = size;
     reply.database_pool_connected = up;
     reply.database_listener_connected = pd_db_listener_connected(srv->db);

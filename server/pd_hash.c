@@ -96,8 +96,7 @@ static void job_work(uv_work_t *w)
     if (j->op == OP_VERIFY)
         j->ok = crypto_pwhash_str_verify(j->encoded, j->password, len) == 0;
     else
-        j->ok = crypto_pwhash_str(j->encoded, j->password, len,
-                                  crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        j->ok = crypto_pwhash_str(j->encoded, j->password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
     sodium_memzero(j->password, len);
 }

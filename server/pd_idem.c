@@ -46,8 +46,8 @@ struct pd_db_batch *pd_idem_start(struct pd_request *req, const char *key)
     size_t len;
 
     if (!is_uuid(key)) {
-        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT,
-                        "Kunci idempotensi harus berupa UUID", "idempotency_key",
+        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Kunci idempotensi harus berupa UUID",
+                        "idempotency_key",
                         "idempotency_key must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
         return NULL;
     }
@@ -140,10 +140,10 @@ static void claimed(struct pd_db_txn *t, const struct pd_db_result *r, void *arg
     }
     size_t hlen = 0, rlen = 0;
     unsigned char *h = PQunescapeBytea((const unsigned char *)PQgetvalue(stored, 0, 0), &hlen);
-    unsigned char *reply = PQgetisnull(stored, 0, 1)
-                               ? NULL
-                               : PQunescapeBytea((const unsigned char *)PQgetvalue(stored, 0, 1),
-                                                 &rlen);
+    unsigned char *reply =
+        PQgetisnull(stored, 0, 1)
+            ? NULL
+            : PQunescapeBytea((const unsigned char *)PQgetvalue(stored, 0, 1), &rlen);
     if (h == NULL || hlen != sizeof st->hash || memcmp(h, st->hash, hlen) != 0) {
         pd_request_fail(req, PATEN_ERR_IDEMPOTENCY_MISMATCH, NULL, "idempotency_key",
                         "key %s was used before with a different request", st->key);

@@ -27,13 +27,13 @@ int pd_log_parse_level(const char *s);
 void pd_log(enum pd_log_level level, uint64_t conn_id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define pd_debug(cid, ...)                                                                         \
-    do {                                                                                           \
-        if (pd_log_get_level() <= PD_LOG_DEBUG)                                                    \
-            pd_log(PD_LOG_DEBUG, (cid), __VA_ARGS__);                                              \
+#define pd_debug(cid, ...)                            \
+    do {                                              \
+        if (pd_log_get_level() <= PD_LOG_DEBUG)       \
+            pd_log(PD_LOG_DEBUG, (cid), __VA_ARGS__); \
     } while (0)
-#define pd_info(cid, ...) pd_log(PD_LOG_INFO, (cid), __VA_ARGS__)
-#define pd_warn(cid, ...) pd_log(PD_LOG_WARN, (cid), __VA_ARGS__)
+#define pd_info(cid, ...)  pd_log(PD_LOG_INFO, (cid), __VA_ARGS__)
+#define pd_warn(cid, ...)  pd_log(PD_LOG_WARN, (cid), __VA_ARGS__)
 #define pd_error(cid, ...) pd_log(PD_LOG_ERROR, (cid), __VA_ARGS__)
 
 #endif

@@ -87,8 +87,8 @@ static pd_roleset check_roles(struct pd_request *req, const Paten__Role *roles, 
     pd_roleset set = 0;
 
     if (n == 0) {
-        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Pilih paling sedikit satu peran",
-                        "roles", "a user needs at least one role");
+        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Pilih paling sedikit satu peran", "roles",
+                        "a user needs at least one role");
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
@@ -103,7 +103,8 @@ static pd_roleset check_roles(struct pd_request *req, const Paten__Role *roles, 
         char msg[200];
         int bad = 0;
         for (int r = 1; r <= PATEN__ROLE__ROLE_ADMIN; r++)
-            if ((set & PD_ROLE_BIT(r)) && (o == NULL || !(roles_allowed_at(o->kind) & PD_ROLE_BIT(r))))
+            if ((set & PD_ROLE_BIT(r)) &&
+                (o == NULL || !(roles_allowed_at(o->kind) & PD_ROLE_BIT(r))))
                 bad = r;
         snprintf(msg, sizeof msg, "Peran %s tidak dapat dipegang di kantor ini",
                  pd_role_name(bad) ? pd_role_name(bad) : "?");
@@ -115,8 +116,8 @@ static pd_roleset check_roles(struct pd_request *req, const Paten__Role *roles, 
 }
 
 /* The role set of an UpdateUserRequest if every role may be held at the user's office, else 0. */
-static pd_roleset check_roles_silent_at(struct pd_request *req,
-                                        const Paten__UpdateUserRequest *m, int64_t office_id)
+static pd_roleset check_roles_silent_at(struct pd_request *req, const Paten__UpdateUserRequest *m,
+                                        int64_t office_id)
 {
     const struct pd_office_entry *o = pd_offices_get(req->srv->offices, office_id);
     pd_roleset set = 0;
@@ -219,8 +220,8 @@ void pd_handle_list_users(struct pd_request *req, const ProtobufCMessage *msg)
 /* What a change does after its statements ran: the last result holds the user as it now is. */
 struct change {
     struct pd_request *req;
-    const char *what;      /* CREATED, UPDATED, DEACTIVATED, PASSWORD_RESET */
-    bool end_sessions;     /* tell the user's connections their sessions ended */
+    const char *what;  /* CREATED, UPDATED, DEACTIVATED, PASSWORD_RESET */
+    bool end_sessions; /* tell the user's connections their sessions ended */
     char password_hash[256];
     pd_roleset roles;
     char before[2048];
@@ -282,8 +283,7 @@ static void change_applied(struct pd_db_txn *t, const struct pd_db_result *r, vo
         ev2.session_ended = &ended;
         pd_event_add(b, req->now_ms, "SESSION_ENDED", 0, 0, 0, c->user_id, &ev2);
     }
-    pd_info(req->conn_id, "user %s %s by %s", user.user.username, c->what,
-            req->session->username);
+    pd_info(req->conn_id, "user %s %s by %s", user.user.username, c->what, req->session->username);
     change_free(c);
     pd_idem_commit(req, t, b, &reply.base);
 }
@@ -398,8 +398,8 @@ void pd_handle_create_user(struct pd_request *req, const ProtobufCMessage *msg)
     }
     if (pwlen < PASSWORD_MIN || pwlen > PASSWORD_MAX) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Kata sandi awal minimal 8 karakter",
-                        "initial_password", "initial_password must be %d to %d bytes",
-                        PASSWORD_MIN, PASSWORD_MAX);
+                        "initial_password", "initial_password must be %d to %d bytes", PASSWORD_MIN,
+                        PASSWORD_MAX);
         return;
     }
     roles = check_roles(req, m->roles, m->n_roles, m->office_id);
@@ -519,8 +519,8 @@ void pd_handle_update_user(struct pd_request *req, const ProtobufCMessage *msg)
             return;
         }
     if (m->n_roles == 0) {
-        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Pilih paling sedikit satu peran",
-                        "roles", "a user needs at least one role");
+        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Pilih paling sedikit satu peran", "roles",
+                        "a user needs at least one role");
         return;
     }
     b = start_locked(req, m->idempotency_key, m->user_id);
@@ -597,8 +597,8 @@ void pd_handle_deactivate_user(struct pd_request *req, const ProtobufCMessage *m
 
 /* -- ResetPassword -- */
 
-static void reset_claimed(struct pd_request *req, struct pd_db_txn *t,
-                          const struct pd_db_result *r, void *arg)
+static void reset_claimed(struct pd_request *req, struct pd_db_txn *t, const struct pd_db_result *r,
+                          void *arg)
 {
     const Paten__ResetPasswordRequest *m = (const Paten__ResetPasswordRequest *)req->in.msg;
     struct change *c = arg;

@@ -24,10 +24,10 @@ struct pd_user_buf {
 void pd_user_from_row(const PGresult *res, int row, int col0, struct pd_user_buf *b);
 
 /* The columns of a user row the caller needs besides the User message. */
-#define PD_USER_COL_REGION_ID 14
+#define PD_USER_COL_REGION_ID   14
 #define PD_USER_COL_REGION_CODE 15
 #define PD_USER_COL_REGION_NAME 16
-#define PD_USER_COL_TIME_ZONE 17
+#define PD_USER_COL_TIME_ZONE   17
 
 /* Fills d from the PD_SQL_DELEGATION_NCOLS delegation columns of res starting at col0. */
 void pd_delegation_from_row(const PGresult *res, int row, int col0, Paten__Delegation *d);

@@ -42,9 +42,9 @@ struct pd_server {
     uv_tcp_t listener;
     bool listener_open;
     uv_signal_t sig_int, sig_term;
-    uv_check_t flush_check; /* sends each connection's replies once per loop iteration */
-    uv_timer_t sweep_timer; /* connection timeouts */
-    uv_timer_t drain_timer; /* bounds the wait for in-flight requests at shutdown */
+    uv_check_t flush_check;   /* sends each connection's replies once per loop iteration */
+    uv_timer_t sweep_timer;   /* connection timeouts */
+    uv_timer_t drain_timer;   /* bounds the wait for in-flight requests at shutdown */
     uv_timer_t startup_timer; /* bounds the wait for the pool at start-up */
 
     struct pd_conn *conns;      /* every open connection (doubly linked) */

@@ -23,8 +23,8 @@ typedef uint32_t pd_roleset;
 #define PD_ROLE_BIT(r) ((pd_roleset)1u << (r))
 /* Every real role (bits 1..11). */
 #define PD_ROLES_ALL ((pd_roleset)0xffeu)
-#define PD_ROLES_REGION_WIDE                                                                      \
-    (PD_ROLE_BIT(PATEN__ROLE__ROLE_ADMIN) | PD_ROLE_BIT(PATEN__ROLE__ROLE_AUDITOR) |             \
+#define PD_ROLES_REGION_WIDE                                                         \
+    (PD_ROLE_BIT(PATEN__ROLE__ROLE_ADMIN) | PD_ROLE_BIT(PATEN__ROLE__ROLE_AUDITOR) | \
      PD_ROLE_BIT(PATEN__ROLE__ROLE_PIMPINAN))
 
 struct pd_acting {

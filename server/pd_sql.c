@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#define USERS PD_SQL_USER_COLUMNS
+#define USERS       PD_SQL_USER_COLUMNS
 #define DELEGATIONS PD_SQL_DELEGATION_COLUMNS
-#define SETTING_INT(key, dflt)                                                                     \
+#define SETTING_INT(key, dflt) \
     "coalesce((SELECT value::int FROM settings WHERE key = '" key "'), " #dflt ")"
 #define IDLE_MINUTES SETTING_INT("auth.session_idle_minutes", 480)
 
@@ -59,10 +59,9 @@ static const char *const sql_text[PD_STMT__COUNT] = {
 
     /* ---- idempotency ---------------------------------------------------------------------- */
     /* A concurrent duplicate waits here for the first to commit, then finds the key taken. */
-    [PD_STMT_IDEM_CLAIM] =
-        "INSERT INTO idempotency (user_id, key, request_hash, created_at) "
-        "VALUES ($1::bigint, $2::uuid, $3::bytea, ms_to_ts($4::bigint)) "
-        "ON CONFLICT DO NOTHING RETURNING true",
+    [PD_STMT_IDEM_CLAIM] = "INSERT INTO idempotency (user_id, key, request_hash, created_at) "
+                           "VALUES ($1::bigint, $2::uuid, $3::bytea, ms_to_ts($4::bigint)) "
+                           "ON CONFLICT DO NOTHING RETURNING true",
     [PD_STMT_IDEM_GET] =
         "SELECT request_hash, reply FROM idempotency WHERE user_id = $1::bigint AND key = $2::uuid",
     [PD_STMT_IDEM_STORE] =
@@ -71,11 +70,12 @@ static const char *const sql_text[PD_STMT__COUNT] = {
     /* ---- sessions ------------------------------------------------------------------------- */
     /* A username match wins over a NIP match, should a username look like a NIP. */
     [PD_STMT_LOGIN_LOOKUP] =
-        "SELECT " USERS ", u.password_hash, u.failed_logins, "
-        SETTING_INT("auth.max_failures", 5) ", " SETTING_INT("auth.lockout_minutes", 15) ", "
-        IDLE_MINUTES " FROM user_view v JOIN users u ON u.id = v.id "
-        "WHERE v.username = lower($1::text) OR v.nip = $1::text "
-        "ORDER BY (v.username = lower($1::text)) DESC LIMIT 1",
+        "SELECT " USERS
+        ", u.password_hash, u.failed_logins, " SETTING_INT("auth.max_failures", 5) ", " SETTING_INT(
+            "auth.lockout_minutes", 15) ", " IDLE_MINUTES
+                                        " FROM user_view v JOIN users u ON u.id = v.id "
+                                        "WHERE v.username = lower($1::text) OR v.nip = $1::text "
+                                        "ORDER BY (v.username = lower($1::text)) DESC LIMIT 1",
     /* One more failure; the one that reaches the limit locks the account and starts counting
      * afresh, so that after the lock five more failures are needed to lock it again. */
     [PD_STMT_LOGIN_FAILED] =
@@ -118,9 +118,8 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "SELECT " DELEGATIONS " FROM delegation_view d JOIN sessions s ON s.user_id = d.to_user_id "
         "WHERE s.token_hash = $1::bytea AND d.ended_at_ms = 0 AND d.valid_until_ms > $2::bigint "
         "ORDER BY d.valid_from_ms",
-    [PD_STMT_SESSION_TOUCH] =
-        "UPDATE sessions SET last_seen_at = ms_to_ts($2::bigint) "
-        "WHERE id = $1::bigint AND ended_at IS NULL",
+    [PD_STMT_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ms_to_ts($2::bigint) "
+                              "WHERE id = $1::bigint AND ended_at IS NULL",
     /* $6 is the audit action: LOGOUT, or SESSION_EXPIRED. */
     [PD_STMT_SESSION_END] =
         "WITH s AS (UPDATE sessions SET ended_at = ms_to_ts($2::bigint), ended_reason = $3::text "
@@ -157,11 +156,10 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "created_at, updated_at) VALUES ($1::bigint, $2::text, nullif($3::text, ''), $4::text, "
         "$5::text, true, ms_to_ts($6::bigint), ms_to_ts($6::bigint)) RETURNING id",
     /* The user's roles become exactly $2; the trigger refuses a role the office cannot hold. */
-    [PD_STMT_USER_SET_ROLES] =
-        "WITH d AS (DELETE FROM user_roles WHERE user_id = $1::bigint "
-        "  AND NOT (role = ANY($2::user_role[]))) "
-        "INSERT INTO user_roles (user_id, role) SELECT $1::bigint, r "
-        "FROM unnest($2::user_role[]) r ON CONFLICT DO NOTHING",
+    [PD_STMT_USER_SET_ROLES] = "WITH d AS (DELETE FROM user_roles WHERE user_id = $1::bigint "
+                               "  AND NOT (role = ANY($2::user_role[]))) "
+                               "INSERT INTO user_roles (user_id, role) SELECT $1::bigint, r "
+                               "FROM unnest($2::user_role[]) r ON CONFLICT DO NOTHING",
     [PD_STMT_USER_UPDATE] =
         "UPDATE users SET name = $2::text, nip = nullif($3::text, ''), version = version + 1, "
         "updated_at = ms_to_ts($4::bigint) WHERE id = $1::bigint RETURNING version",

@@ -10,44 +10,44 @@
 #define PD_SQL_H
 
 /* X(name, parameter count) */
-#define PD_SQL_STATEMENTS(X)                                                                       \
-    X(PING, 0)                                                                                     \
-    X(EVENT_LAST, 0)                                                                               \
-    X(EVENTS_AFTER, 3)                                                                             \
-    X(EMIT_EVENT, 7)                                                                               \
-    X(AUDIT_INSERT, 10)                                                                            \
-    X(AUDIT_USER, 8)                                                                               \
-    X(AUDIT_DELEGATION, 8)                                                                         \
-    X(AUDIT_VERIFY, 1)                                                                             \
-    X(AUDIT_LIST, 3)                                                                               \
-    X(IDEM_CLAIM, 4)                                                                               \
-    X(IDEM_GET, 2)                                                                                 \
-    X(IDEM_STORE, 3)                                                                               \
-    X(LOGIN_LOOKUP, 1)                                                                             \
-    X(LOGIN_FAILED, 5)                                                                             \
-    X(LOGIN_OK, 6)                                                                                 \
-    X(RESUME, 2)                                                                                   \
-    X(DELEGATIONS_OF_USER, 2)                                                                      \
-    X(DELEGATIONS_OF_TOKEN, 2)                                                                     \
-    X(SESSION_TOUCH, 2)                                                                            \
-    X(SESSION_END, 6)                                                                              \
-    X(SESSIONS_END_USER, 4)                                                                        \
-    X(OFFICES_ALL, 0)                                                                              \
-    X(OFFICES_OF_REGION, 1)                                                                        \
-    X(USERS_LIST, 3)                                                                               \
-    X(USER_BY_ID, 1)                                                                               \
-    X(USER_LOCK, 2)                                                                                \
-    X(USER_PASSWORD_HASH, 1)                                                                       \
-    X(USER_INSERT, 6)                                                                              \
-    X(USER_SET_ROLES, 2)                                                                           \
-    X(USER_UPDATE, 4)                                                                              \
-    X(USER_DEACTIVATE, 2)                                                                          \
-    X(USER_SET_PASSWORD, 4)                                                                        \
-    X(DELEGATION_CHECK, 4)                                                                         \
-    X(DELEGATION_INSERT, 8)                                                                        \
-    X(DELEGATION_BY_ID, 1)                                                                         \
-    X(DELEGATION_LOCK, 2)                                                                          \
-    X(DELEGATION_END, 4)                                                                           \
+#define PD_SQL_STATEMENTS(X)   \
+    X(PING, 0)                 \
+    X(EVENT_LAST, 0)           \
+    X(EVENTS_AFTER, 3)         \
+    X(EMIT_EVENT, 7)           \
+    X(AUDIT_INSERT, 10)        \
+    X(AUDIT_USER, 8)           \
+    X(AUDIT_DELEGATION, 8)     \
+    X(AUDIT_VERIFY, 1)         \
+    X(AUDIT_LIST, 3)           \
+    X(IDEM_CLAIM, 4)           \
+    X(IDEM_GET, 2)             \
+    X(IDEM_STORE, 3)           \
+    X(LOGIN_LOOKUP, 1)         \
+    X(LOGIN_FAILED, 5)         \
+    X(LOGIN_OK, 6)             \
+    X(RESUME, 2)               \
+    X(DELEGATIONS_OF_USER, 2)  \
+    X(DELEGATIONS_OF_TOKEN, 2) \
+    X(SESSION_TOUCH, 2)        \
+    X(SESSION_END, 6)          \
+    X(SESSIONS_END_USER, 4)    \
+    X(OFFICES_ALL, 0)          \
+    X(OFFICES_OF_REGION, 1)    \
+    X(USERS_LIST, 3)           \
+    X(USER_BY_ID, 1)           \
+    X(USER_LOCK, 2)            \
+    X(USER_PASSWORD_HASH, 1)   \
+    X(USER_INSERT, 6)          \
+    X(USER_SET_ROLES, 2)       \
+    X(USER_UPDATE, 4)          \
+    X(USER_DEACTIVATE, 2)      \
+    X(USER_SET_PASSWORD, 4)    \
+    X(DELEGATION_CHECK, 4)     \
+    X(DELEGATION_INSERT, 8)    \
+    X(DELEGATION_BY_ID, 1)     \
+    X(DELEGATION_LOCK, 2)      \
+    X(DELEGATION_END, 4)       \
     X(DELEGATIONS_OF_OFFICE, 3)
 
 enum pd_stmt {
@@ -67,15 +67,15 @@ const struct pd_sql_info *pd_sql_info(enum pd_stmt stmt);
 
 /* The columns of a User as every statement that returns users lists them (19 columns, from
  * user_view v), so that pd_people_user_from_row can read them at any offset. */
-#define PD_SQL_USER_COLUMNS                                                                        \
-    "v.id, v.username, v.nip, v.name, v.active, v.must_change_password, v.version, "             \
-    "v.locked_until_ms, v.office_id, v.office_code, v.office_name, v.office_kind, v.opens, "     \
+#define PD_SQL_USER_COLUMNS                                                                  \
+    "v.id, v.username, v.nip, v.name, v.active, v.must_change_password, v.version, "         \
+    "v.locked_until_ms, v.office_id, v.office_code, v.office_name, v.office_kind, v.opens, " \
     "v.closes, v.region_id, v.region_code, v.region_name, v.time_zone, v.roles"
 #define PD_SQL_USER_NCOLS 19
 
 /* The 12 columns of a Delegation, from delegation_view d. */
-#define PD_SQL_DELEGATION_COLUMNS                                                                  \
-    "d.id, d.role, d.kind, d.from_user_id, d.from_name, d.to_user_id, d.to_name, "               \
+#define PD_SQL_DELEGATION_COLUMNS                                                  \
+    "d.id, d.role, d.kind, d.from_user_id, d.from_name, d.to_user_id, d.to_name, " \
     "d.valid_from_ms, d.valid_until_ms, d.reason, d.ended_at_ms, d.office_id"
 #define PD_SQL_DELEGATION_NCOLS 12
 

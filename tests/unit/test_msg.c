@@ -42,7 +42,8 @@ static void test_table_matches_proto(void)
         g_assert_true(paten_msg_by_name(m->request->short_name) == m);
     }
     g_assert_null(paten_msg_at(paten_msg_count()));
-    g_assert_true(paten_msg_by_name("ping") == paten_msg_by_type(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING));
+    g_assert_true(paten_msg_by_name("ping") ==
+                  paten_msg_by_type(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING));
     g_assert_null(paten_msg_by_name("NoSuchThing"));
     g_assert_null(paten_msg_by_type(0));
 }
@@ -98,8 +99,7 @@ static void test_pack_and_unpack(void)
 
     /* Garbage is refused. */
     static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff };
-    g_assert_cmpint(paten_msg_unpack(&u, &paten__ping_request__descriptor, junk, sizeof junk,
-                                     4096),
+    g_assert_cmpint(paten_msg_unpack(&u, &paten__ping_request__descriptor, junk, sizeof junk, 4096),
                     ==, -PATEN_ERR_BAD_MESSAGE);
 
     /* An empty message is a zero-length payload. */
@@ -118,9 +118,8 @@ static void test_pack_error(void)
     struct paten_unpacked u;
     Paten__Error *e;
 
-    g_assert_cmpint(paten_msg_pack_error(11, 5, PATEN_ERR_UNAVAILABLE, NULL, "x", "why", &buf,
-                                         &len),
-                    ==, 0);
+    g_assert_cmpint(
+        paten_msg_pack_error(11, 5, PATEN_ERR_UNAVAILABLE, NULL, "x", "why", &buf, &len), ==, 0);
     g_assert_cmpint(paten_frame_header_unpack(buf, PATEN_PAYLOAD_HARD_MAX, &h), ==, 0);
     g_assert_cmpuint(h.flags, ==, PATEN_FLAG_REPLY | PATEN_FLAG_ERROR);
     g_assert_cmpint(paten_msg_unpack(&u, &paten__error__descriptor, buf + PATEN_FRAME_HEADER_SIZE,
