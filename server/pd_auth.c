@@ -106,8 +106,8 @@ void pd_auth_expire(struct pd_server *srv, struct pd_session *s, const char *con
 static void session_fill(struct pd_session *s, const PGresult *users, int row, int col0,
                          const PGresult *delegations, uint32_t idle_minutes, int64_t now_ms)
 {
-    int n = delegations ? PQntuples(delegations) : 0;
-    struct pd_acting *a = pd_xcalloc((size_t)(n ? n : 1), sizeof *a);
+    int n;
+    struct pd_acting *a = pd_acting_from_rows(delegations, &n);
 
     s->user_id = pd_db_get_int(users, row, col0 + 0);
     snprintf(s->username, sizeof s->username, "%s", pd_db_str(users, row, col0 + 1));
@@ -119,12 +119,6 @@ static void session_fill(struct pd_session *s, const PGresult *users, int row, i
     s->idle_timeout_s = idle_minutes * 60;
     s->last_activity_ms = now_ms;
     s->last_seen_written_ms = now_ms;
-    for (int i = 0; i < n; i++) {
-        a[i].delegation_id = pd_db_get_int(delegations, i, 0);
-        a[i].role = pd_role_parse(pd_db_str(delegations, i, 1));
-        a[i].valid_from_ms = pd_db_get_int(delegations, i, 7);
-        a[i].valid_until_ms = pd_db_get_int(delegations, i, 8);
-    }
     pd_session_set_acting(s, a, n);
     free(a);
 }

@@ -16,6 +16,7 @@
 #include "pd_idem.h"
 #include "pd_log.h"
 #include "pd_offices.h"
+#include "pd_people.h"
 #include "pd_server.h"
 
 #include <stdio.h>
@@ -173,16 +174,9 @@ struct refresh_ctx {
 
 static void apply_acting(struct pd_session *s, void *arg)
 {
-    const PGresult *res = arg;
-    int n = PQntuples(res);
-    struct pd_acting *a = pd_xcalloc((size_t)(n ? n : 1), sizeof *a);
+    int n;
+    struct pd_acting *a = pd_acting_from_rows(arg, &n);
 
-    for (int i = 0; i < n; i++) {
-        a[i].delegation_id = pd_db_get_int(res, i, 0);
-        a[i].role = pd_role_parse(pd_db_str(res, i, 1));
-        a[i].valid_from_ms = pd_db_get_int(res, i, 7);
-        a[i].valid_until_ms = pd_db_get_int(res, i, 8);
-    }
     pd_session_set_acting(s, a, n);
     free(a);
 }

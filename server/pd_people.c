@@ -226,6 +226,10 @@ struct change {
     pd_roleset roles;
     char before[2048];
     int64_t user_id;
+    /* Where the change goes once its password is hashed (CreateUser, ResetPassword). */
+    const char *key;
+    int64_t lock_user_id; /* lock this user in the first round trip; 0: none */
+    pd_idem_proceed proceed;
 };
 
 static void change_free(struct change *c)
@@ -305,6 +309,29 @@ static void add_read_user(struct pd_db_batch *b, int64_t user_id)
     pd_db_param_int(b, user_id);
 }
 
+static struct pd_db_batch *start_locked(struct pd_request *req, const char *key, int64_t user_id);
+
+/* The new password is hashed (off the loop): start the idempotent change it belongs to. */
+static void password_hashed(const char *encoded, void *arg)
+{
+    struct change *c = arg;
+    struct pd_request *req = c->req;
+    struct pd_db_batch *b;
+
+    if (encoded == NULL) {
+        pd_request_fail(req, PATEN_ERR_RESOURCE_EXHAUSTED, NULL, NULL, "hashing failed");
+        change_free(c);
+        return;
+    }
+    snprintf(c->password_hash, sizeof c->password_hash, "%s", encoded);
+    b = c->lock_user_id ? start_locked(req, c->key, c->lock_user_id) : pd_idem_start(req, c->key);
+    if (b == NULL) {
+        change_free(c);
+        return;
+    }
+    pd_idem_begin(req, b, c->proceed, c, change_discard);
+}
+
 /* -- CreateUser -- */
 
 static void user_inserted(struct pd_db_txn *t, const struct pd_db_result *r, void *arg)
@@ -345,27 +372,6 @@ static void create_user_claimed(struct pd_request *req, struct pd_db_txn *t,
     pd_db_param_text(b, c->password_hash);
     pd_db_param_int(b, req->now_ms);
     pd_db_txn_run(t, b, user_inserted, c);
-}
-
-static void create_user_hashed(const char *encoded, void *arg)
-{
-    struct change *c = arg;
-    struct pd_request *req = c->req;
-    const Paten__CreateUserRequest *m = (const Paten__CreateUserRequest *)req->in.msg;
-    struct pd_db_batch *b;
-
-    if (encoded == NULL) {
-        pd_request_fail(req, PATEN_ERR_RESOURCE_EXHAUSTED, NULL, NULL, "hashing failed");
-        change_free(c);
-        return;
-    }
-    snprintf(c->password_hash, sizeof c->password_hash, "%s", encoded);
-    b = pd_idem_start(req, m->idempotency_key);
-    if (b == NULL) {
-        change_free(c);
-        return;
-    }
-    pd_idem_begin(req, b, create_user_claimed, c, change_discard);
 }
 
 void pd_handle_create_user(struct pd_request *req, const ProtobufCMessage *msg)
@@ -409,7 +415,9 @@ void pd_handle_create_user(struct pd_request *req, const ProtobufCMessage *msg)
     c->req = req;
     c->what = "CREATED";
     c->roles = roles;
-    if (pd_hash_make(req->srv->hash, m->initial_password, create_user_hashed, c) < 0) {
+    c->key = m->idempotency_key;
+    c->proceed = create_user_claimed;
+    if (pd_hash_make(req->srv->hash, m->initial_password, password_hashed, c) < 0) {
         pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, NULL, 1000, "hash queue full");
         change_free(c);
     }
@@ -621,27 +629,6 @@ static void reset_claimed(struct pd_request *req, struct pd_db_txn *t, const str
     pd_db_txn_run(t, b, change_applied, c);
 }
 
-static void reset_hashed(const char *encoded, void *arg)
-{
-    struct change *c = arg;
-    struct pd_request *req = c->req;
-    const Paten__ResetPasswordRequest *m = (const Paten__ResetPasswordRequest *)req->in.msg;
-    struct pd_db_batch *b;
-
-    if (encoded == NULL) {
-        pd_request_fail(req, PATEN_ERR_RESOURCE_EXHAUSTED, NULL, NULL, "hashing failed");
-        change_free(c);
-        return;
-    }
-    snprintf(c->password_hash, sizeof c->password_hash, "%s", encoded);
-    b = start_locked(req, m->idempotency_key, m->user_id);
-    if (b == NULL) {
-        change_free(c);
-        return;
-    }
-    pd_idem_begin(req, b, reset_claimed, c, change_discard);
-}
-
 void pd_handle_reset_password(struct pd_request *req, const ProtobufCMessage *msg)
 {
     const Paten__ResetPasswordRequest *m = (const Paten__ResetPasswordRequest *)msg;
@@ -658,7 +645,10 @@ void pd_handle_reset_password(struct pd_request *req, const ProtobufCMessage *ms
     c->req = req;
     c->what = "PASSWORD_RESET";
     c->user_id = m->user_id;
-    if (pd_hash_make(req->srv->hash, m->new_password, reset_hashed, c) < 0) {
+    c->key = m->idempotency_key;
+    c->lock_user_id = m->user_id;
+    c->proceed = reset_claimed;
+    if (pd_hash_make(req->srv->hash, m->new_password, password_hashed, c) < 0) {
         pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, NULL, 1000, "hash queue full");
         change_free(c);
     }

@@ -13,6 +13,8 @@
 
 #include <libpq-fe.h>
 
+struct pd_acting;
+
 /* A User with the storage its sub-messages need. */
 struct pd_user_buf {
     Paten__User user;
@@ -31,6 +33,10 @@ void pd_user_from_row(const PGresult *res, int row, int col0, struct pd_user_buf
 
 /* Fills d from the PD_SQL_DELEGATION_NCOLS delegation columns of res starting at col0. */
 void pd_delegation_from_row(const PGresult *res, int row, int col0, Paten__Delegation *d);
+
+/* The delegations in res (PD_SQL_DELEGATION_COLUMNS from column 0) as a session's acting list:
+ * a new array (free it) and its length in *n. */
+struct pd_acting *pd_acting_from_rows(const PGresult *res, int *n);
 
 /* DELEGATION_KIND_PLH <-> "PLH". */
 const char *pd_delegation_kind_name(int kind);

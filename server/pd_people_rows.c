@@ -3,6 +3,7 @@
  */
 #include "pd_people.h"
 
+#include "pd_alloc.h"
 #include "pd_db.h"
 #include "pd_offices.h"
 #include "pd_session.h"
@@ -38,6 +39,21 @@ void pd_user_from_row(const PGresult *res, int row, int col0, struct pd_user_buf
             b->roles[n++] = (Paten__Role)r;
     b->user.roles = b->roles;
     b->user.n_roles = n;
+}
+
+struct pd_acting *pd_acting_from_rows(const PGresult *res, int *n)
+{
+    int rows = res ? PQntuples(res) : 0;
+    struct pd_acting *a = pd_xcalloc((size_t)(rows ? rows : 1), sizeof *a);
+
+    for (int i = 0; i < rows; i++) {
+        a[i].delegation_id = pd_db_get_int(res, i, 0);
+        a[i].role = pd_role_parse(pd_db_str(res, i, 1));
+        a[i].valid_from_ms = pd_db_get_int(res, i, 7);
+        a[i].valid_until_ms = pd_db_get_int(res, i, 8);
+    }
+    *n = rows;
+    return a;
 }
 
 const char *pd_delegation_kind_name(int kind)
