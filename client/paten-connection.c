@@ -5,8 +5,12 @@
  * Two halves:
  *   - the socket side: a PatenTransport (framed reads, queued writes) replaced on every connect;
  *   - the request side: the table of pending calls (request id -> GTask), each call keeping its
- *     encoded frame, its timeout and its cancellable. It outlives any one transport, which is what
- *     a later automatic reconnect needs to re-send or fail calls on its own terms.
+ *     encoded frame, its timeout and its cancellable. It outlives any one transport: with
+ *     auto-reconnect a dropped connection parks the calls (not sent on any socket) and the next
+ *     successful connect sends them again, same bytes, same idempotency keys.
+ *
+ * Internal calls (Hello, Resume, Subscribe of a reconnect, keepalive Pings) belong to one socket:
+ * they are failed, never parked, when it goes down.
  *
  * Re-entrancy: completing a GTask may run its callback at once, and a signal handler may do
  * anything, including closing or dropping the last reference to the connection. Code that
@@ -23,6 +27,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
+#include <string.h>
 
 GQuark paten_error_quark(void)
 {
@@ -48,6 +53,18 @@ struct _PatenConnection {
     GError *server_notice;    /* an Error the server sent outside any call, before closing */
     GSource *keepalive;       /* the keepalive timer, or NULL */
     gint64 last_send_us;      /* monotonic time of the last frame sent */
+    gboolean keepalive_auto;  /* keepalive at a third of HelloReply.idle_timeout_ms */
+
+    /* Auto-reconnect (see the header). */
+    gboolean auto_reconnect;
+    guint reconnect_min_ms;
+    guint reconnect_max_ms;
+    guint attempts;           /* failed attempts since the last CONNECTED */
+    GSource *reconnect_timer; /* the back-off wait, or NULL */
+    gboolean missed_events;   /* the reconnect had to subscribe from now */
+    GBytes *session_token;    /* from Login; memory only, zeroed when dropped */
+    gboolean subscribed;      /* a Subscribe succeeded on this session */
+    guint64 last_event_seq;   /* the newest event sequence seen */
 
     /* Request side: request id -> GTask (a reference owned by the table). */
     GHashTable *pending;
@@ -65,12 +82,23 @@ enum {
     PROP_CALL_TIMEOUT,
     PROP_CONNECT_TIMEOUT,
     PROP_KEEPALIVE_INTERVAL,
+    PROP_KEEPALIVE_FROM_SERVER,
+    PROP_AUTO_RECONNECT,
+    PROP_RECONNECT_MIN_DELAY,
+    PROP_RECONNECT_MAX_DELAY,
     N_PROPS
 };
 
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_EVENT, N_SIGNALS };
+enum {
+    SIGNAL_EVENT,
+    SIGNAL_ATTEMPT_FAILED,
+    SIGNAL_SESSION_RESUMED,
+    SIGNAL_SESSION_LOST,
+    SIGNAL_EVENTS_MISSED,
+    N_SIGNALS
+};
 
 static guint signals[N_SIGNALS];
 
@@ -80,6 +108,8 @@ typedef struct {
     GTask *task;           /* not a reference: the pending table holds it */
     guint32 id;
     const struct paten_msg_info *info;
+    gboolean internal;         /* belongs to one socket: failed, not parked, when it drops */
+    gboolean sent;             /* the frame went out on the current socket */
     GBytes *frame;             /* the encoded request, kept for a re-send after a reconnect */
     GSource *timeout;          /* call-timeout, or NULL */
     GSource *cancel;           /* fires when the caller's cancellable is cancelled, or NULL */
@@ -95,8 +125,11 @@ typedef struct {
 } ConnectOp;
 
 static void start_call(PatenConnection *self, GTask *task, uint16_t type,
-                       const ProtobufCMessage *request);
+                       const ProtobufCMessage *request, gboolean internal);
 static void arm_keepalive(PatenConnection *self, guint delay_ms);
+static guint keepalive_interval(PatenConnection *self);
+static void start_connecting(PatenConnection *self, GTask *task, GCancellable *cancellable,
+                             PatenConnectionState state);
 
 /* ---- enum type ---------------------------------------------------------------------------- */
 
@@ -111,6 +144,8 @@ GType paten_connection_state_get_type(void)
             { PATEN_CONNECTION_STATE_CONNECTING, "PATEN_CONNECTION_STATE_CONNECTING",
               "connecting" },
             { PATEN_CONNECTION_STATE_CONNECTED, "PATEN_CONNECTION_STATE_CONNECTED", "connected" },
+            { PATEN_CONNECTION_STATE_RECONNECTING, "PATEN_CONNECTION_STATE_RECONNECTING",
+              "reconnecting" },
             { PATEN_CONNECTION_STATE_CLOSED, "PATEN_CONNECTION_STATE_CLOSED", "closed" },
             { 0, NULL, NULL },
         };
@@ -259,6 +294,43 @@ static GPtrArray *take_all_calls(PatenConnection *self)
     return tasks;
 }
 
+/* The internal calls only (see the top of this file), taken out of the table like
+ * take_all_calls does; the others stay. */
+static GPtrArray *take_internal_calls(PatenConnection *self)
+{
+    GPtrArray *tasks = g_ptr_array_new_with_free_func(g_object_unref);
+    GHashTableIter it;
+    gpointer task;
+
+    g_hash_table_iter_init(&it, self->pending);
+    while (g_hash_table_iter_next(&it, NULL, &task)) {
+        PatenCall *call = g_task_get_task_data(task);
+
+        if (!call->internal)
+            continue;
+        call_stop(call);
+        g_ptr_array_add(tasks, task);
+        g_hash_table_iter_steal(&it);
+    }
+    return tasks;
+}
+
+/* Reconnecting: every call still in the table waits, unsent, for the next socket. Its timeout
+ * stops (it restarts at the re-send); its cancellable still works. */
+static void park_calls(PatenConnection *self)
+{
+    GHashTableIter it;
+    gpointer task;
+
+    g_hash_table_iter_init(&it, self->pending);
+    while (g_hash_table_iter_next(&it, NULL, &task)) {
+        PatenCall *call = g_task_get_task_data(task);
+
+        destroy_source(&call->timeout);
+        call->sent = FALSE;
+    }
+}
+
 static gboolean on_call_timeout(gpointer data)
 {
     PatenCall *call = data;
@@ -300,15 +372,71 @@ static guint32 next_request_id(PatenConnection *self)
     return id;
 }
 
+/* Puts call's frame on the current socket and starts its call-timeout. */
+static void send_call(PatenConnection *self, PatenCall *call)
+{
+    destroy_source(&call->timeout);
+    if (self->call_timeout_ms > 0)
+        call->timeout = timeout_source(self->call_timeout_ms, on_call_timeout, call,
+                                       g_task_get_context(call->task));
+    call->sent = TRUE;
+    self->last_send_us = g_get_monotonic_time();
+    paten_transport_send(self->transport, call->frame);
+}
+
+/* Auto-reconnect: calls made now wait for the connection instead of failing. */
+static gboolean can_queue(PatenConnection *self)
+{
+    return self->auto_reconnect && (self->state == PATEN_CONNECTION_STATE_CONNECTING ||
+                                    self->state == PATEN_CONNECTION_STATE_RECONNECTING);
+}
+
+/*
+ * Packs request as a frame of type info->type with request id `id`. When the request message
+ * has an idempotency_key field left empty, the frame carries a new UUID there instead (the
+ * caller's message is not touched: a shallow copy with the key swapped in is packed). Returns
+ * what paten_msg_pack_frame returns.
+ */
+static int pack_request(const struct paten_msg_info *info, guint32 id,
+                        const ProtobufCMessage *request, uint8_t **buf, size_t *len)
+{
+    const ProtobufCFieldDescriptor *key_field =
+        protobuf_c_message_descriptor_get_field_by_name(info->request, "idempotency_key");
+    const ProtobufCMessage *msg = request;
+    g_autofree ProtobufCMessage *copy = NULL;
+    g_autofree char *key = NULL;
+
+    if (key_field != NULL && key_field->type == PROTOBUF_C_TYPE_STRING &&
+        key_field->label != PROTOBUF_C_LABEL_REPEATED) {
+        const char *const *slot =
+            request ? (const char *const *)((const char *)request + key_field->offset) : NULL;
+
+        if (slot == NULL || *slot == NULL || **slot == '\0') {
+            copy = g_malloc0(info->request->sizeof_message);
+            if (request != NULL)
+                memcpy(copy, request, info->request->sizeof_message);
+            else
+                protobuf_c_message_init(info->request, copy);
+            key = g_uuid_string_random();
+            *(char **)((char *)copy + key_field->offset) = key;
+            msg = copy;
+        }
+    }
+    return paten_msg_pack_frame(info->type, 0, id, msg, buf, len);
+}
+
 /*
  * Encodes request as a frame of `type`, registers task (consuming the caller's reference) as a
- * pending call and queues the frame on the transport. Any failure is returned on task. Needs a
- * transport (state CONNECTING for Hello, CONNECTED otherwise); the callers check the state.
+ * pending call and, when the connection can take it now, sends it; otherwise (auto-reconnect,
+ * not connected yet) it waits for flush_pending. Any failure is returned on task. Internal calls
+ * go out at once on the socket being set up (state CONNECTING or RECONNECTING); the others need
+ * state CONNECTED or can_queue(); the callers check the state.
  */
 static void start_call(PatenConnection *self, GTask *task, uint16_t type,
-                       const ProtobufCMessage *request)
+                       const ProtobufCMessage *request, gboolean internal)
 {
     const struct paten_msg_info *info = paten_msg_by_type(type);
+    gboolean send_now = internal || self->state == PATEN_CONNECTION_STATE_CONNECTED;
     PatenCall *call;
     uint8_t *buf;
     size_t len;
@@ -321,7 +449,7 @@ static void start_call(PatenConnection *self, GTask *task, uint16_t type,
         g_object_unref(task);
         return;
     }
-    if (self->transport == NULL) {
+    if (send_now && self->transport == NULL) {
         g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not connected to %s",
                                 self->server);
         g_object_unref(task);
@@ -332,10 +460,11 @@ static void start_call(PatenConnection *self, GTask *task, uint16_t type,
     call->conn = self;
     call->task = task;
     call->info = info;
+    call->internal = internal;
     call->id = next_request_id(self);
     g_task_set_task_data(task, call, (GDestroyNotify)call_free);
 
-    rc = paten_msg_pack_frame(type, 0, call->id, request, &buf, &len);
+    rc = pack_request(info, call->id, request, &buf, &len);
     if (rc < 0) {
         g_task_return_new_error(
             task, G_IO_ERROR,
@@ -358,14 +487,38 @@ static void start_call(PatenConnection *self, GTask *task, uint16_t type,
     }
 
     g_hash_table_insert(self->pending, GUINT_TO_POINTER(call->id), task);
-    if (self->call_timeout_ms > 0)
-        call->timeout =
-            timeout_source(self->call_timeout_ms, on_call_timeout, call, g_task_get_context(task));
     if (g_task_get_cancellable(task) != NULL)
         call->cancel = cancel_source(g_task_get_cancellable(task), on_call_cancelled, call,
                                      g_task_get_context(task));
-    self->last_send_us = g_get_monotonic_time();
-    paten_transport_send(self->transport, call->frame);
+    if (send_now)
+        send_call(self, call);
+}
+
+static gint compare_ids(gconstpointer a, gconstpointer b)
+{
+    guint32 x = GPOINTER_TO_UINT(*(gconstpointer *)a), y = GPOINTER_TO_UINT(*(gconstpointer *)b);
+
+    return x < y ? -1 : x > y;
+}
+
+/* Sends every waiting call, oldest first (ids increase with each call made), so that the server
+ * sees the caller's requests in the order they were made. */
+static void flush_pending(PatenConnection *self)
+{
+    g_autoptr(GPtrArray) ids = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer id, task;
+
+    g_hash_table_iter_init(&it, self->pending);
+    while (g_hash_table_iter_next(&it, &id, &task))
+        if (!((PatenCall *)g_task_get_task_data(task))->sent)
+            g_ptr_array_add(ids, id);
+    g_ptr_array_sort(ids, compare_ids);
+    for (guint i = 0; i < ids->len && self->transport != NULL; i++) {
+        task = g_hash_table_lookup(self->pending, ids->pdata[i]);
+        if (task != NULL)
+            send_call(self, g_task_get_task_data(task));
+    }
 }
 
 /* ---- going down --------------------------------------------------------------------------- */
@@ -392,25 +545,37 @@ static void stop_keepalive(PatenConnection *self)
     destroy_source(&self->keepalive);
 }
 
+static void stop_reconnect(PatenConnection *self)
+{
+    destroy_source(&self->reconnect_timer);
+}
+
+static void schedule_reconnect(PatenConnection *self);
+
 /*
  * Takes the connection down to new_state (DISCONNECTED or CLOSED) because of why (consumed; it
  * becomes the close error). A connect in progress fails with connect_error (consumed) or, when
- * that is NULL, with why prefixed by the address; every pending call fails with
- * G_IO_ERROR_CONNECTION_CLOSED.
+ * that is NULL, with why prefixed by the address. Every pending call fails with
+ * G_IO_ERROR_CONNECTION_CLOSED, except that with auto-reconnect DISCONNECTED becomes
+ * RECONNECTING instead: the next attempt is scheduled, the internal calls fail and the others
+ * are parked for it, and "attempt-failed" tells of a failed connect.
  */
 static void go_down(PatenConnection *self, PatenConnectionState new_state, GError *why,
                     GError *connect_error)
 {
+    gboolean retry = new_state == PATEN_CONNECTION_STATE_DISCONNECTED && self->auto_reconnect;
     /* Released last of all, after the autoptrs below: callbacks may drop every other ref. */
     g_autoptr(PatenConnection) G_GNUC_UNUSED hold = g_object_ref(self);
     g_autoptr(PatenTransport) transport = g_steal_pointer(&self->transport);
     g_autoptr(GTask) connect_task = g_steal_pointer(&self->connect_task);
-    g_autoptr(GPtrArray) calls = take_all_calls(self);
+    g_autoptr(GPtrArray) calls = retry ? take_internal_calls(self) : take_all_calls(self);
     g_autofree char *call_msg = g_strdup_printf("no reply from %s: %s", self->server, why->message);
+    g_autoptr(GError) attempt_error = NULL;
 
     if (transport != NULL)
         paten_transport_close(transport);
     stop_keepalive(self);
+    stop_reconnect(self);
     g_clear_pointer(&self->server_notice, g_error_free);
     g_clear_error(&self->close_error);
     self->close_error = why;
@@ -420,6 +585,13 @@ static void go_down(PatenConnection *self, PatenConnectionState new_state, GErro
         if (connect_error == NULL)
             connect_error = g_error_new(why->domain, why->code, "cannot connect to %s: %s",
                                         self->server, why->message);
+        if (retry)
+            attempt_error = g_error_copy(connect_error);
+    }
+    if (retry) {
+        park_calls(self);
+        schedule_reconnect(self);
+        new_state = PATEN_CONNECTION_STATE_RECONNECTING;
     }
     /* Everything is out of self now: handlers of the notify below may even connect again. */
     set_state(self, new_state);
@@ -429,6 +601,208 @@ static void go_down(PatenConnection *self, PatenConnectionState new_state, GErro
     for (guint i = 0; i < calls->len; i++)
         g_task_return_new_error(calls->pdata[i], G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "%s",
                                 call_msg);
+    if (attempt_error != NULL)
+        g_signal_emit(self, signals[SIGNAL_ATTEMPT_FAILED], 0, attempt_error);
+}
+
+/* ---- reconnecting ------------------------------------------------------------------------- */
+
+static void on_attempt_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+    (void)data;
+    /* A failure was handled by go_down (next attempt scheduled, "attempt-failed" emitted). */
+    paten_connection_connect_finish(PATEN_CONNECTION(src), res, NULL);
+}
+
+static gboolean on_reconnect_timer(gpointer data)
+{
+    PatenConnection *self = data;
+    GTask *task;
+
+    stop_reconnect(self);
+    if (self->state != PATEN_CONNECTION_STATE_RECONNECTING || self->connect_task != NULL)
+        return G_SOURCE_REMOVE;
+    task = g_task_new(self, NULL, on_attempt_done, NULL);
+    g_task_set_source_tag(task, paten_connection_connect_async);
+    start_connecting(self, task, NULL, PATEN_CONNECTION_STATE_RECONNECTING);
+    g_object_unref(task);
+    return G_SOURCE_REMOVE;
+}
+
+/* Arms the next attempt: min delay doubled per failed attempt, capped at max, times a random
+ * factor in [0.8, 1.2]. The timer points at self without a reference; dispose and go_down stop
+ * it. */
+static void schedule_reconnect(PatenConnection *self)
+{
+    guint64 delay = self->reconnect_min_ms;
+
+    for (guint i = 0; i < self->attempts && delay < self->reconnect_max_ms; i++)
+        delay *= 2;
+    delay = MIN(delay, (guint64)self->reconnect_max_ms);
+    delay = (guint64)((double)delay * g_random_double_range(0.8, 1.2));
+    if (self->attempts < G_MAXUINT)
+        self->attempts++;
+    stop_reconnect(self);
+    self->reconnect_timer =
+        timeout_source((guint)MIN(delay, (guint64)G_MAXUINT), on_reconnect_timer, self,
+                       g_main_context_get_thread_default());
+}
+
+/* The socket is ready (Hello done and, reconnecting, the session resumed): CONNECTED, then the
+ * calls that waited go out and the connect task succeeds. */
+static void become_connected(PatenConnection *self, GTask *task)
+{
+    g_autoptr(PatenConnection) G_GNUC_UNUSED hold = g_object_ref(self);
+    gboolean missed = self->missed_events;
+
+    g_clear_object(&self->connect_task);
+    connect_op_stop(g_task_get_task_data(task));
+    self->attempts = 0;
+    self->missed_events = FALSE;
+    set_state(self, PATEN_CONNECTION_STATE_CONNECTED);
+    arm_keepalive(self, keepalive_interval(self));
+    if (self->state == PATEN_CONNECTION_STATE_CONNECTED)
+        flush_pending(self);
+    g_task_return_boolean(task, TRUE);
+    if (missed && self->state == PATEN_CONNECTION_STATE_CONNECTED)
+        g_signal_emit(self, signals[SIGNAL_EVENTS_MISSED], 0);
+}
+
+static void forget_session(PatenConnection *self)
+{
+    if (self->session_token != NULL) {
+        gsize len;
+        gpointer p = (gpointer)g_bytes_get_data(self->session_token, &len);
+
+        /* The token is the session: do not leave it in freed memory. The only reference is
+         * ours (never handed out), so wiping it in place is safe. */
+        if (p != NULL)
+            memset(p, 0, len);
+        g_clear_pointer(&self->session_token, g_bytes_unref);
+    }
+    self->subscribed = FALSE;
+}
+
+static void resubscribe(PatenConnection *self, GTask *task, gboolean from_now);
+
+static void on_resubscribe_reply(GObject *src, GAsyncResult *res, gpointer data)
+{
+    PatenConnection *self = PATEN_CONNECTION(src);
+    g_autoptr(GTask) task = data; /* the connect task */
+    g_autoptr(GError) err = NULL;
+    ProtobufCMessage *reply = paten_connection_call_finish(self, res, NULL, &err);
+
+    if (reply != NULL)
+        protobuf_c_message_free_unpacked(reply, NULL);
+    if (self->connect_task != task)
+        return; /* this attempt failed meanwhile, and go_down handled it */
+    if (reply != NULL) {
+        become_connected(self, task);
+    } else if (g_error_matches(err, PATEN_ERROR, PATEN_ERR_FAILED_PRECONDITION) &&
+               !self->missed_events) {
+        /* Too far behind to replay: take only new events, and tell the caller to reload. */
+        self->missed_events = TRUE;
+        resubscribe(self, task, TRUE);
+    } else {
+        go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED,
+                g_error_new(err->domain, err->code, "subscribing again failed: %s", err->message),
+                NULL);
+    }
+}
+
+static void resubscribe(PatenConnection *self, GTask *task, gboolean from_now)
+{
+    Paten__SubscribeRequest req = PATEN__SUBSCRIBE_REQUEST__INIT;
+    GTask *t = g_task_new(self, NULL, on_resubscribe_reply, g_object_ref(task));
+
+    req.after_sequence = self->last_event_seq;
+    req.from_now = from_now;
+    g_task_set_source_tag(t, paten_connection_call_async);
+    start_call(self, t, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SUBSCRIBE, &req.base, TRUE);
+}
+
+static void on_resume_reply(GObject *src, GAsyncResult *res, gpointer data)
+{
+    PatenConnection *self = PATEN_CONNECTION(src);
+    g_autoptr(GTask) task = data; /* the connect task */
+    g_autoptr(GError) err = NULL;
+    Paten__SessionReply *reply =
+        (Paten__SessionReply *)paten_connection_call_finish(self, res, NULL, &err);
+
+    if (self->connect_task != task) {
+        if (reply != NULL)
+            free_message(reply);
+        return;
+    }
+    if (reply == NULL) {
+        if (g_error_matches(err, PATEN_ERROR, PATEN_ERR_UNAUTHENTICATED)) {
+            /* The session is gone for good: no retry can bring it back. Connected without it;
+             * the owner logs in again. */
+            forget_session(self);
+            become_connected(self, task);
+            g_signal_emit(self, signals[SIGNAL_SESSION_LOST], 0, err);
+        } else {
+            go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED,
+                    g_error_new(err->domain, err->code, "resuming the session failed: %s",
+                                err->message),
+                    NULL);
+        }
+        return;
+    }
+    if (reply->session != NULL)
+        g_signal_emit(self, signals[SIGNAL_SESSION_RESUMED], 0, reply->session);
+    free_message(reply);
+    if (self->connect_task != task)
+        return; /* a handler closed the connection */
+    /* An earlier attempt found the gap too wide already: no use asking for it again. */
+    if (self->subscribed)
+        resubscribe(self, task, self->missed_events);
+    else
+        become_connected(self, task);
+}
+
+/* Hello is done on a reconnect of a connection that holds a session: Resume it first. */
+static void resume_session(PatenConnection *self, GTask *task)
+{
+    Paten__ResumeRequest req = PATEN__RESUME_REQUEST__INIT;
+    GTask *t = g_task_new(self, NULL, on_resume_reply, g_object_ref(task));
+    gsize len;
+
+    req.session_token.data = (uint8_t *)g_bytes_get_data(self->session_token, &len);
+    req.session_token.len = len;
+    g_task_set_source_tag(t, paten_connection_call_async);
+    start_call(self, t, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_RESUME, &req.base, TRUE);
+}
+
+/* What the connection learns from its callers' successful replies (auto-reconnect): the
+ * session token of a Login, the end of it at Logout, the subscription and its sequence. */
+static void observe_reply(PatenConnection *self, const PatenCall *call, ProtobufCMessage *reply)
+{
+    switch (call->info->type) {
+    case PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LOGIN: {
+        const Paten__SessionReply *r = (const Paten__SessionReply *)reply;
+
+        if (!self->auto_reconnect || r->session_token.len == 0)
+            break;
+        forget_session(self);
+        self->session_token = g_bytes_new_take(
+            g_memdup2(r->session_token.data, r->session_token.len), r->session_token.len);
+        self->last_event_seq = r->session ? r->session->last_event_sequence : 0;
+        break;
+    }
+    case PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LOGOUT:
+        forget_session(self);
+        break;
+    case PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SUBSCRIBE: {
+        const Paten__SubscribeReply *r = (const Paten__SubscribeReply *)reply;
+
+        self->subscribed = TRUE;
+        self->last_event_seq = MAX(self->last_event_seq, r->last_sequence);
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 /* ---- frames from the server --------------------------------------------------------------- */
@@ -490,12 +864,14 @@ static void handle_reply(PatenConnection *self, const struct paten_frame *f)
     } else {
         ProtobufCMessage *reply = unpack_payload(call->info->reply, f);
 
-        if (reply == NULL)
+        if (reply == NULL) {
             g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                     "the server's %s could not be decoded",
                                     call->info->reply->short_name);
-        else
+        } else {
+            observe_reply(self, call, reply);
             g_task_return_pointer(task, reply, free_message);
+        }
     }
 }
 
@@ -508,6 +884,8 @@ static void handle_event(PatenConnection *self, const struct paten_frame *f)
         g_warning("paten-connection: an event from %s could not be decoded; ignored", self->server);
         return;
     }
+    if (ev->sequence > self->last_event_seq)
+        self->last_event_seq = ev->sequence;
     g_signal_emit(self, signals[SIGNAL_EVENT], 0, ev);
     protobuf_c_message_free_unpacked(&ev->base, NULL);
 }
@@ -573,21 +951,33 @@ static void on_keepalive_reply(GObject *src, GAsyncResult *res, gpointer data)
      * reported through the state already or do not matter for liveness. */
 }
 
+/* The keepalive interval in force: the explicit property, else a third of the server's idle
+ * timeout when keepalive-from-server is on (a third leaves room for a lost ping), else 0. */
+static guint keepalive_interval(PatenConnection *self)
+{
+    if (self->keepalive_ms > 0)
+        return self->keepalive_ms;
+    if (self->keepalive_auto && self->hello != NULL && self->hello->idle_timeout_ms >= 3)
+        return self->hello->idle_timeout_ms / 3;
+    return 0;
+}
+
 static gboolean on_keepalive(gpointer data)
 {
     PatenConnection *self = data;
     gint64 idle_ms = (g_get_monotonic_time() - self->last_send_us) / 1000;
+    guint interval = keepalive_interval(self);
 
-    if (self->state != PATEN_CONNECTION_STATE_CONNECTED || self->keepalive_ms == 0) {
+    if (self->state != PATEN_CONNECTION_STATE_CONNECTED || interval == 0) {
         stop_keepalive(self);
-    } else if (idle_ms >= self->keepalive_ms) {
+    } else if (idle_ms >= interval) {
         GTask *task = g_task_new(self, NULL, on_keepalive_reply, NULL);
         g_task_set_source_tag(task, paten_connection_call_async);
-        start_call(self, task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING, NULL);
-        arm_keepalive(self, self->keepalive_ms);
+        start_call(self, task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PING, NULL, TRUE);
+        arm_keepalive(self, interval);
     } else {
         /* Something else was sent meanwhile: wait until the line has been quiet long enough. */
-        arm_keepalive(self, self->keepalive_ms - (guint)idle_ms);
+        arm_keepalive(self, interval - (guint)idle_ms);
     }
     return G_SOURCE_REMOVE;
 }
@@ -597,7 +987,7 @@ static gboolean on_keepalive(gpointer data)
 static void arm_keepalive(PatenConnection *self, guint delay_ms)
 {
     stop_keepalive(self);
-    if (self->keepalive_ms > 0 && self->state == PATEN_CONNECTION_STATE_CONNECTED)
+    if (keepalive_interval(self) > 0 && self->state == PATEN_CONNECTION_STATE_CONNECTED)
         self->keepalive =
             timeout_source(delay_ms, on_keepalive, self, g_main_context_get_thread_default());
 }
@@ -643,11 +1033,10 @@ static void on_hello_reply(GObject *src, GAsyncResult *res, gpointer data)
     if (self->hello != NULL)
         free_message(self->hello);
     self->hello = hello;
-    g_clear_object(&self->connect_task);
-    connect_op_stop(g_task_get_task_data(task));
-    set_state(self, PATEN_CONNECTION_STATE_CONNECTED);
-    arm_keepalive(self, self->keepalive_ms);
-    g_task_return_boolean(task, TRUE);
+    if (self->auto_reconnect && self->session_token != NULL)
+        resume_session(self, task);
+    else
+        become_connected(self, task);
 }
 
 static void on_socket_connected(GObject *src, GAsyncResult *res, gpointer data)
@@ -683,7 +1072,7 @@ static void on_socket_connected(GObject *src, GAsyncResult *res, gpointer data)
     hello.client_version = self->client_version;
     hello_task = g_task_new(self, NULL, on_hello_reply, g_object_ref(task));
     g_task_set_source_tag(hello_task, paten_connection_call_async);
-    start_call(self, hello_task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, &hello.base);
+    start_call(self, hello_task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, &hello.base, TRUE);
 }
 
 static gboolean on_connect_timeout(gpointer data)
@@ -715,7 +1104,6 @@ void paten_connection_connect_async(PatenConnection *self, GCancellable *cancell
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
     g_autoptr(GTask) task = NULL;
-    ConnectOp *op;
 
     g_return_if_fail(PATEN_IS_CONNECTION(self));
     task = g_task_new(self, cancellable, callback, user_data);
@@ -730,6 +1118,15 @@ void paten_connection_connect_async(PatenConnection *self, GCancellable *cancell
                                 "already connecting or connected to %s", self->server);
         return;
     }
+    start_connecting(self, task, cancellable, PATEN_CONNECTION_STATE_CONNECTING);
+}
+
+/* Starts the TCP connect, then Hello (and Resume, Subscribe), of task: connect_async's or a
+ * reconnect attempt's. state is the state shown meanwhile. */
+static void start_connecting(PatenConnection *self, GTask *task, GCancellable *cancellable,
+                             PatenConnectionState state)
+{
+    ConnectOp *op;
 
     op = g_new0(ConnectOp, 1);
     g_task_set_task_data(task, op, (GDestroyNotify)connect_op_free);
@@ -749,7 +1146,7 @@ void paten_connection_connect_async(PatenConnection *self, GCancellable *cancell
             cancel_source(cancellable, on_connect_cancelled, task, g_task_get_context(task));
     self->connect_task = g_object_ref(task);
     g_clear_pointer(&self->server_notice, g_error_free);
-    set_state(self, PATEN_CONNECTION_STATE_CONNECTING);
+    set_state(self, state);
     if (self->connect_task != task)
         return; /* a notify handler closed the connection already */
     g_socket_client_connect_to_host_async(op->client, self->server, PATEN_CONNECTION_DEFAULT_PORT,
@@ -775,13 +1172,13 @@ void paten_connection_call_async(PatenConnection *self, uint16_t type,
     g_return_if_fail(PATEN_IS_CONNECTION(self));
     task = g_task_new(self, cancellable, callback, user_data);
     g_task_set_source_tag(task, paten_connection_call_async);
-    if (self->state != PATEN_CONNECTION_STATE_CONNECTED) {
+    if (self->state != PATEN_CONNECTION_STATE_CONNECTED && !can_queue(self)) {
         g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not connected to %s",
                                 self->server);
         g_object_unref(task);
         return;
     }
-    start_call(self, task, type, request);
+    start_call(self, task, type, request, FALSE);
 }
 
 ProtobufCMessage *paten_connection_call_finish(PatenConnection *self, GAsyncResult *result,
@@ -852,6 +1249,31 @@ guint paten_connection_get_pending_calls(PatenConnection *self)
     return g_hash_table_size(self->pending);
 }
 
+void paten_connection_reconnect_now(PatenConnection *self)
+{
+    g_return_if_fail(PATEN_IS_CONNECTION(self));
+    if (self->state == PATEN_CONNECTION_STATE_RECONNECTING && self->reconnect_timer != NULL)
+        on_reconnect_timer(self);
+}
+
+gboolean paten_connection_has_session(PatenConnection *self)
+{
+    g_return_val_if_fail(PATEN_IS_CONNECTION(self), FALSE);
+    return self->session_token != NULL;
+}
+
+void paten_connection_forget_session(PatenConnection *self)
+{
+    g_return_if_fail(PATEN_IS_CONNECTION(self));
+    forget_session(self);
+}
+
+guint64 paten_connection_get_last_event_sequence(PatenConnection *self)
+{
+    g_return_val_if_fail(PATEN_IS_CONNECTION(self), 0);
+    return self->last_event_seq;
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void paten_connection_get_property(GObject *obj, guint id, GValue *value, GParamSpec *pspec)
@@ -879,6 +1301,18 @@ static void paten_connection_get_property(GObject *obj, guint id, GValue *value,
         break;
     case PROP_KEEPALIVE_INTERVAL:
         g_value_set_uint(value, self->keepalive_ms);
+        break;
+    case PROP_KEEPALIVE_FROM_SERVER:
+        g_value_set_boolean(value, self->keepalive_auto);
+        break;
+    case PROP_AUTO_RECONNECT:
+        g_value_set_boolean(value, self->auto_reconnect);
+        break;
+    case PROP_RECONNECT_MIN_DELAY:
+        g_value_set_uint(value, self->reconnect_min_ms);
+        break;
+    case PROP_RECONNECT_MAX_DELAY:
+        g_value_set_uint(value, self->reconnect_max_ms);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -912,7 +1346,20 @@ static void paten_connection_set_property(GObject *obj, guint id, const GValue *
         break;
     case PROP_KEEPALIVE_INTERVAL:
         self->keepalive_ms = g_value_get_uint(value);
-        arm_keepalive(self, self->keepalive_ms);
+        arm_keepalive(self, keepalive_interval(self));
+        break;
+    case PROP_KEEPALIVE_FROM_SERVER:
+        self->keepalive_auto = g_value_get_boolean(value);
+        arm_keepalive(self, keepalive_interval(self));
+        break;
+    case PROP_AUTO_RECONNECT:
+        self->auto_reconnect = g_value_get_boolean(value);
+        break;
+    case PROP_RECONNECT_MIN_DELAY:
+        self->reconnect_min_ms = MAX(g_value_get_uint(value), 1u);
+        break;
+    case PROP_RECONNECT_MAX_DELAY:
+        self->reconnect_max_ms = MAX(g_value_get_uint(value), 1u);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -926,6 +1373,7 @@ static void paten_connection_dispose(GObject *obj)
     /* Every call and connect holds a reference, so none is pending here: only the socket and
      * the keepalive timer (which points at self without a reference) are left to stop. */
     stop_keepalive(self);
+    stop_reconnect(self);
     if (self->transport != NULL) {
         paten_transport_close(self->transport);
         g_clear_pointer(&self->transport, paten_transport_unref);
@@ -943,6 +1391,7 @@ static void paten_connection_finalize(GObject *obj)
         free_message(self->hello);
     g_clear_error(&self->close_error);
     g_clear_error(&self->server_notice);
+    forget_session(self);
     g_free(self->server);
     g_free(self->client_name);
     g_free(self->client_version);
@@ -983,6 +1432,22 @@ static void paten_connection_class_init(PatenConnectionClass *klass)
         "keepalive-interval", "Keepalive interval",
         "milliseconds of silence after which a Ping is sent (0: never)", 0, G_MAXUINT, 0,
         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_KEEPALIVE_FROM_SERVER] = g_param_spec_boolean(
+        "keepalive-from-server", "Keepalive from server",
+        "without keepalive-interval, ping after a third of the server's idle timeout", FALSE,
+        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_AUTO_RECONNECT] = g_param_spec_boolean(
+        "auto-reconnect", "Auto reconnect",
+        "reconnect with back-off, resume the session and re-send calls after a drop", FALSE,
+        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_RECONNECT_MIN_DELAY] = g_param_spec_uint(
+        "reconnect-min-delay", "Reconnect min delay", "milliseconds before the first retry", 1,
+        G_MAXUINT, PATEN_CONNECTION_DEFAULT_RECONNECT_MIN_MS,
+        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_RECONNECT_MAX_DELAY] = g_param_spec_uint(
+        "reconnect-max-delay", "Reconnect max delay", "the longest wait between retries (ms)", 1,
+        G_MAXUINT, PATEN_CONNECTION_DEFAULT_RECONNECT_MAX_MS,
+        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(oc, N_PROPS, props);
 
     /**
@@ -994,6 +1459,47 @@ static void paten_connection_class_init(PatenConnectionClass *klass)
      */
     signals[SIGNAL_EVENT] = g_signal_new("event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+    /**
+     * PatenConnection::attempt-failed:
+     * @why: the GError of the failed attempt (TCP connect, Hello, Resume or Subscribe)
+     *
+     * Auto-reconnect: a connect attempt failed; the next one is scheduled already.
+     */
+    signals[SIGNAL_ATTEMPT_FAILED] =
+        g_signal_new("attempt-failed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+    /**
+     * PatenConnection::session-resumed:
+     * @session: (type gpointer): the Paten__SessionInfo of the Resume reply, valid only during
+     *   the emission
+     *
+     * A reconnect resumed the session; the roles and delegations in force may have changed.
+     */
+    signals[SIGNAL_SESSION_RESUMED] =
+        g_signal_new("session-resumed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+    /**
+     * PatenConnection::session-lost:
+     * @why: the server's UNAUTHENTICATED error
+     *
+     * A reconnect found the session gone (Resume refused): log in again.
+     */
+    signals[SIGNAL_SESSION_LOST] =
+        g_signal_new("session-lost", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+    /**
+     * PatenConnection::events-missed:
+     *
+     * A reconnect could not replay the events missed meanwhile (too many) and subscribed from
+     * now: reload whatever is shown from events.
+     */
+    signals[SIGNAL_EVENTS_MISSED] =
+        g_signal_new("events-missed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
 }
 
 static void paten_connection_init(PatenConnection *self)

@@ -19,15 +19,52 @@
  * States (the "state" property, with notify):
  *   DISCONNECTED  not connected yet, or the connection was lost; connect_async may be called
  *   CONNECTING    connect_async is running (TCP connect, then Hello)
- *   CONNECTED     Hello succeeded; calls may be made
+ *   CONNECTED     Hello succeeded (and, when reconnecting, the session resumed); calls may be made
+ *   RECONNECTING  auto-reconnect only: the connection was lost or a connect failed, and it is
+ *                 waiting out its back-off or trying again
  *   CLOSED        paten_connection_close() was called; final
+ *
+ * Automatic reconnect (the "auto-reconnect" property; off by default, so patenctl stays
+ * one-shot; paten-desk turns it on):
+ *   - A connect that fails, or a connected connection that drops, goes to RECONNECTING and tries
+ *     again after a back-off: reconnect-min-delay (0.5 s) doubling up to reconnect-max-delay
+ *     (10 s), each delay varied by +-20 % so that many desks do not return in step after a
+ *     server restart. paten_connection_reconnect_now() skips the wait.
+ *   - Each attempt is TCP connect, Hello, then, when the connection holds a session, Resume with
+ *     its token and, when it had subscribed, Subscribe with after_sequence = the last event
+ *     sequence seen (so the events missed while away are replayed). Only then is it CONNECTED.
+ *   - The session: a successful Login call made through the connection leaves its token in
+ *     memory (never on disk); Logout or paten_connection_forget_session() drops it. A successful
+ *     Subscribe marks the connection subscribed; every event and SubscribeReply advances the last
+ *     sequence seen.
+ *   - Calls: those in flight when the connection dropped, and those made while RECONNECTING (or
+ *     during the first CONNECTING), wait and are sent, in the order they were made, once the
+ *     connection is CONNECTED again. Every call is re-sent, read-only ones too (they are safe to
+ *     repeat, and failing them would only make each caller retry by hand). A re-sent request is
+ *     the same bytes: requests that change data carry an idempotency_key, which the connection
+ *     fills in with a new UUID when the caller left it empty, before the first send, so the
+ *     server applies the change once however often it is sent. A call's call-timeout runs only
+ *     while its request is on the wire (it restarts at each send); the caller's cancellable ends
+ *     the wait at any time.
+ *   - A Resume refused with UNAUTHENTICATED means the session is gone (logged out elsewhere,
+ *     expired, deactivated): the token is dropped, the connection becomes CONNECTED without a
+ *     session, and "session-lost" is emitted; waiting calls are then sent and answered by the
+ *     server as it sees fit (UNAUTHENTICATED, mostly). Other failures of Resume retry.
+ *   - Subscribe refused as too far behind (FAILED_PRECONDITION) subscribes from now instead and
+ *     emits "events-missed": the caller reloads what it shows.
+ *   - Keepalive: with "keepalive-from-server" and no explicit keepalive-interval, a Ping is sent
+ *     after a third of the server's idle timeout (HelloReply.idle_timeout_ms) of silence.
+ *
+ * Signals: "event" (a pushed Event), "attempt-failed" (auto-reconnect: a connect attempt
+ * failed, with why), "session-resumed" (the SessionInfo of a successful Resume after a
+ * reconnect: roles may have changed), "session-lost" (see above), "events-missed".
  *
  * Threading: one PatenConnection belongs to the thread whose thread-default main context was
  * current when it was created; call it and receive its callbacks there only.
  *
- * Room for later work: the pending requests live in a table of their own, apart from the socket
- * (paten-transport.h), each keeping its encoded frame; automatic reconnect, session resume and
- * re-sending data-changing requests with their idempotency key plug in between the two.
+ * The pending requests live in a table of their own, apart from the socket (paten-transport.h),
+ * each keeping its encoded frame: that is what lets a reconnect replace the socket and re-send
+ * them.
  */
 #ifndef PATEN_CONNECTION_H
 #define PATEN_CONNECTION_H
@@ -48,6 +85,7 @@ typedef enum {
     PATEN_CONNECTION_STATE_DISCONNECTED,
     PATEN_CONNECTION_STATE_CONNECTING,
     PATEN_CONNECTION_STATE_CONNECTED,
+    PATEN_CONNECTION_STATE_RECONNECTING,
     PATEN_CONNECTION_STATE_CLOSED,
 } PatenConnectionState;
 
@@ -57,6 +95,8 @@ GType paten_connection_state_get_type(void);
 /* Defaults of the timeout properties, in milliseconds. */
 #define PATEN_CONNECTION_DEFAULT_CALL_TIMEOUT_MS    30000u
 #define PATEN_CONNECTION_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define PATEN_CONNECTION_DEFAULT_RECONNECT_MIN_MS   500u
+#define PATEN_CONNECTION_DEFAULT_RECONNECT_MAX_MS   10000u
 /* The port used when the server address has none. */
 #define PATEN_CONNECTION_DEFAULT_PORT 7450
 
@@ -81,8 +121,9 @@ PatenConnection *paten_connection_new(const char *server, const char *client_nam
 /*
  * Connects and says Hello. Allowed in state DISCONNECTED only (otherwise the callback gets
  * G_IO_ERROR_BUSY, or G_IO_ERROR_CLOSED after paten_connection_close()). The state moves to
- * CONNECTING, then to CONNECTED on success or back to DISCONNECTED on failure. The operation
- * holds a reference to the connection until its callback.
+ * CONNECTING, then to CONNECTED on success or back to DISCONNECTED on failure (RECONNECTING with
+ * auto-reconnect, which then keeps trying by itself: the callback reports the first attempt
+ * only). The operation holds a reference to the connection until its callback.
  */
 void paten_connection_connect_async(PatenConnection *self, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data);
@@ -99,8 +140,10 @@ gboolean paten_connection_connect_finish(PatenConnection *self, GAsyncResult *re
  * Sends request as a frame of message type `type` (a PATEN__MESSAGE_TYPE__ request type known to
  * paten_msg_by_type; request must be of its request message type, or NULL for an empty one).
  * The request is encoded before this returns, so the caller may free it at once. Allowed in
- * state CONNECTED (else G_IO_ERROR_NOT_CONNECTED). Any number of calls may be in flight. The
- * operation holds a reference to the connection until its callback.
+ * state CONNECTED, or with auto-reconnect also CONNECTING and RECONNECTING, where the call waits
+ * for the connection (else G_IO_ERROR_NOT_CONNECTED). Any number of calls may be in flight. A
+ * request message with an empty idempotency_key is sent with a new UUID in it. The operation
+ * holds a reference to the connection until its callback.
  */
 void paten_connection_call_async(PatenConnection *self, uint16_t type,
                                  const ProtobufCMessage *request, GCancellable *cancellable,
@@ -137,8 +180,22 @@ const Paten__HelloReply *paten_connection_get_hello(PatenConnection *self);
  * was. Owned by the connection. */
 const GError *paten_connection_get_close_error(PatenConnection *self);
 
-/* How many calls are waiting for their reply. */
+/* How many calls are waiting for their reply (or, reconnecting, to be sent again). */
 guint paten_connection_get_pending_calls(PatenConnection *self);
+
+/* Auto-reconnect: when RECONNECTING and waiting out the back-off, tries at once (the user
+ * pressed a button and should not wait 10 s). Does nothing in other states. */
+void paten_connection_reconnect_now(PatenConnection *self);
+
+/* TRUE while the connection holds a session token from a Login (auto-reconnect only). */
+gboolean paten_connection_has_session(PatenConnection *self);
+
+/* Drops the session token and the subscription: later reconnects do not resume. For a session
+ * the server ended (SessionEnded, session-lost). */
+void paten_connection_forget_session(PatenConnection *self);
+
+/* The highest event sequence seen (events, SubscribeReply), or the Login's last_event_sequence. */
+guint64 paten_connection_get_last_event_sequence(PatenConnection *self);
 
 G_END_DECLS
 

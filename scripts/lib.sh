@@ -10,6 +10,8 @@ RUN_PACKAGES=(
   protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
   libuv1-dev libpq-dev libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsodium-dev libssl-dev
   postgresql
+  # paten-desk: GTK 3, libqrencode, gettext; fonts and icons for its windows and documents
+  libgtk-3-dev libqrencode-dev gettext fonts-dejavu-core adwaita-icon-theme librsvg2-common
 )
 
 # Also to test: clang with its sanitizer and libFuzzer runtimes, Python with protobuf for the
@@ -18,6 +20,9 @@ TEST_PACKAGES=(
   "${RUN_PACKAGES[@]}"
   clang libclang-rt-14-dev
   python3 python3-protobuf
+  # the ui suite: a virtual X server, a D-Bus session with the accessibility bus, dogtail, and
+  # pdftotext to read printed documents
+  xvfb xauth dbus at-spi2-core python3-dogtail python3-pyatspi poppler-utils
 )
 
 missing_packages() {

@@ -160,6 +160,7 @@ static void reply_session(struct pd_request *req, struct pd_session *s, const ui
     info.must_change_password = s->must_change_password;
     info.idle_timeout_s = s->idle_timeout_s;
     info.last_event_sequence = last_seq;
+    info.session_id = s->id;
     reply.session = &info;
     if (token) {
         reply.session_token.data = (uint8_t *)token;

@@ -80,6 +80,12 @@ const struct pd_handler *pd_dispatch_handler(uint16_t type)
 
 static void request_end(struct pd_request *req)
 {
+    if (pd_log_get_level() <= PD_LOG_DEBUG) {
+        const struct paten_msg_info *m = paten_msg_by_type(req->type);
+        pd_debug(req->conn_id, "request %u %s by %s done in %llu us", req->id, m ? m->name : "?",
+                 req->session ? req->session->username : "-",
+                 (unsigned long long)(uv_hrtime() / 1000 - req->started_us));
+    }
     paten_msg_unpacked_free(&req->in);
     if (req->session)
         pd_session_unref(req->srv, req->session);

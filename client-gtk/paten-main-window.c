@@ -1,0 +1,168 @@
+/*
+ * paten-main-window.c: PatenMainWindow (paten-main-window.h).
+ *
+ * Workspaces are decided only by the session (its effective roles and must_change_password),
+ * never by the office or by what the server refused: update_workspaces() runs at start and on
+ * every change of the session (a resume, a delegation, a password change) and adds or removes
+ * pages so that the switcher shows exactly what the session allows.
+ */
+#include "paten-main-window.h"
+
+#include "paten-account-page.h"
+#include "paten-connection-indicator.h"
+#include "paten-desk.h"
+#include "paten-users-page.h"
+#include "paten-util.h"
+
+struct _PatenMainWindow {
+    GtkApplicationWindow parent_instance;
+
+    GtkHeaderBar *header_bar;
+    GtkStackSwitcher *switcher;
+    GtkLabel *user_label;
+    GtkLabel *office_label;
+    PatenConnectionIndicator *indicator;
+    GtkStack *stack;
+
+    PatenApplication *app; /* not a reference: the application holds its windows */
+    PatenSession *session;
+};
+
+G_DEFINE_TYPE(PatenMainWindow, paten_main_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* A workspace: its name in the stack, its title for people, who gets it, how it is made. */
+typedef struct {
+    const char *name;
+    const char *title; /* N_() msgid */
+    gboolean (*allowed)(PatenSession *session);
+    GtkWidget *(*create)(PatenApplication *app);
+    gboolean while_locked; /* shown while the password must change (the account, to change it) */
+} Workspace;
+
+static gboolean everyone(PatenSession *session)
+{
+    (void)session;
+    return TRUE;
+}
+
+static gboolean admins(PatenSession *session)
+{
+    return paten_session_has_role(session, PATEN__ROLE__ROLE_ADMIN);
+}
+
+static GtkWidget *create_account_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_account_page_new(app));
+}
+
+static GtkWidget *create_users_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_users_page_new(app));
+}
+
+/* In switcher order. Later issues add their workspaces here. */
+static const Workspace workspaces[] = {
+    { "account", N_("Account"), everyone, create_account_page, TRUE },
+    { "users", N_("Users"), admins, create_users_page, FALSE },
+};
+
+static void update_header(PatenMainWindow *self)
+{
+    const Paten__User *u = paten_session_get_user(self->session);
+    g_autofree char *tip = g_strdup_printf("%s (%s)", u->name, u->username);
+
+    gtk_label_set_text(self->user_label, u->name);
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->user_label), tip);
+    gtk_label_set_text(self->office_label, paten_session_get_office_name(self->session));
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->office_label),
+                                paten_session_get_region_name(self->session));
+}
+
+static void update_workspaces(PatenMainWindow *self)
+{
+    gboolean locked = paten_session_must_change_password(self->session);
+
+    for (guint i = 0; i < G_N_ELEMENTS(workspaces); i++) {
+        const Workspace *ws = &workspaces[i];
+        GtkWidget *page = gtk_stack_get_child_by_name(self->stack, ws->name);
+        /* Until the password is changed, the server refuses everything else anyway. */
+        gboolean want = ws->allowed(self->session) && (!locked || ws->while_locked);
+
+        if (want && page == NULL) {
+            page = ws->create(self->app);
+            gtk_widget_show(page);
+            gtk_stack_add_titled(self->stack, page, ws->name, _(ws->title));
+            gtk_container_child_set(GTK_CONTAINER(self->stack), page, "position", (int)i, NULL);
+        } else if (!want && page != NULL) {
+            gtk_widget_destroy(page);
+        }
+    }
+}
+
+static void on_session_changed(PatenSession *session, gpointer data)
+{
+    PatenMainWindow *self = data;
+
+    (void)session;
+    update_header(self);
+    update_workspaces(self);
+}
+
+char **paten_main_window_list_workspaces(PatenMainWindow *self)
+{
+    GPtrArray *names = g_ptr_array_new();
+
+    for (guint i = 0; i < G_N_ELEMENTS(workspaces); i++)
+        if (gtk_stack_get_child_by_name(self->stack, workspaces[i].name) != NULL)
+            g_ptr_array_add(names, g_strdup(workspaces[i].name));
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
+PatenMainWindow *paten_main_window_new(PatenApplication *app)
+{
+    PatenMainWindow *self = g_object_new(PATEN_TYPE_MAIN_WINDOW, "application", app, NULL);
+    const Paten__User *u;
+    g_autofree char *title = NULL;
+
+    self->app = app;
+    self->session = g_object_ref(paten_application_get_session(app));
+    u = paten_session_get_user(self->session);
+    title = g_strdup_printf(_("PATEN — %s"), u->name);
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    paten_connection_indicator_set_bus(self->indicator, paten_application_get_bus(app));
+    g_signal_connect_object(self->session, "changed", G_CALLBACK(on_session_changed), self, 0);
+    update_header(self);
+    update_workspaces(self);
+    return self;
+}
+
+static void paten_main_window_dispose(GObject *obj)
+{
+    PatenMainWindow *self = PATEN_MAIN_WINDOW(obj);
+
+    if (self->session != NULL)
+        g_signal_handlers_disconnect_by_data(self->session, self);
+    g_clear_object(&self->session);
+    G_OBJECT_CLASS(paten_main_window_parent_class)->dispose(obj);
+}
+
+static void paten_main_window_class_init(PatenMainWindowClass *klass)
+{
+    GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
+
+    G_OBJECT_CLASS(klass)->dispose = paten_main_window_dispose;
+    g_type_ensure(PATEN_TYPE_CONNECTION_INDICATOR);
+    gtk_widget_class_set_template_from_resource(wc, "/id/paten/desk/paten-main-window.ui");
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, header_bar);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, switcher);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, user_label);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, office_label);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, indicator);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, stack);
+}
+
+static void paten_main_window_init(PatenMainWindow *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+}
