@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <signal.h>
@@ -51,6 +52,7 @@ typedef struct {
 /* Options. GOption writes straight into these. */
 static char *opt_server;
 static char *opt_user;
+static char *opt_password_file;
 static double opt_timeout = -1;
 static gboolean opt_db;
 static double opt_keepalive = WATCH_KEEPALIVE_MS / 1000.0;
@@ -63,6 +65,9 @@ static const GOptionEntry global_entries[] = {
       "log in first as this user, username or NIP (default: $PATEN_USER; password: "
       "$PATEN_PASSWORD, else asked)",
       "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_password_file,
+      "read the password of --user from the first line of this file (keep it private: mode 0600)",
+      "FILE" },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
       "limit for the connection and for each reply; 0: none (default: 10 s and 30 s)", "SECONDS" },
     { NULL },
@@ -644,7 +649,8 @@ static const char help_description[] =
     "Environment:\n"
     "  PATEN_SERVER    the server when --server is not given\n"
     "  PATEN_USER      the user when --user is not given\n"
-    "  PATEN_PASSWORD  the password of the user (else it is asked on the terminal)\n";
+    "  PATEN_PASSWORD  the password of the user, unless --password-file is given (else it is\n"
+    "                  asked on the terminal)\n";
 
 /*
  * The password for --user: $PATEN_PASSWORD, else asked on the terminal without echo. Returns a
@@ -692,6 +698,33 @@ char *ctl_get_password(const char *user)
 {
     g_autofree char *prompt = g_strdup_printf("Password for %s", user);
     return ctl_get_secret("PATEN_PASSWORD", prompt);
+}
+
+/* The first line of path, for --password-file; NULL after saying why. A file others can read is
+ * refused: a password there is no secret. */
+static char *read_password_file(const char *path)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = NULL;
+    GStatBuf st;
+    char *password;
+
+    if (g_stat(path, &st) != 0) {
+        ctl_say_error("cannot read the password file %s: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    if (st.st_mode & 0077) {
+        ctl_say_error("the password file %s can be read by others: chmod 600 it", path);
+        return NULL;
+    }
+    if (!g_file_get_contents(path, &text, NULL, &err)) {
+        ctl_say_error("cannot read the password file: %s", err->message);
+        return NULL;
+    }
+    text[strcspn(text, "\r\n")] = '\0';
+    password = g_strdup(text);
+    explicit_bzero(text, strlen(text));
+    return password;
 }
 
 /* Prints err (an option parsing error) and where to look. */
@@ -761,7 +794,8 @@ static int run(int argc, char **argv)
         ctl.user = NULL;
     /* Asked before connecting, so that a prompt does not race the server's Hello timeout. */
     if (ctl.user != NULL) {
-        ctl.password = ctl_get_password(ctl.user);
+        ctl.password =
+            opt_password_file ? read_password_file(opt_password_file) : ctl_get_password(ctl.user);
         if (ctl.password == NULL)
             return EXIT_USAGE;
     }
@@ -799,5 +833,6 @@ int main(int argc, char **argv)
     status = run(argc, argv);
     g_free(opt_server);
     g_free(opt_user);
+    g_free(opt_password_file);
     return status;
 }

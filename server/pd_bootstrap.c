@@ -211,8 +211,8 @@ int pd_bootstrap_create_admin(const struct pd_config *cfg, const char *owner_con
         PQclear(r);
         r = exec_params(pg,
                         "INSERT INTO audit_log (office_id, at, connection, action, entity, "
-                        "entity_id, after) SELECT $2, ms_to_ts($3::bigint), "
-                        "'patend --create-admin', 'ADMIN_CREATED', 'user', $1, "
+                        "entity_id, after) SELECT $2::bigint, ms_to_ts($3::bigint), "
+                        "'patend --create-admin', 'ADMIN_CREATED', 'user', $1::text, "
                         "user_snapshot($1::bigint)",
                         3, p);
         if (!ok_result(r, "auditing"))
@@ -220,9 +220,9 @@ int pd_bootstrap_create_admin(const struct pd_config *cfg, const char *owner_con
         PQclear(r);
         r = exec_params(pg,
                         "INSERT INTO settings (key, value, updated_at) VALUES "
-                        "('deployment.kind', 'production', ms_to_ts($3::bigint)) "
+                        "('deployment.kind', 'production', ms_to_ts($1::bigint)) "
                         "ON CONFLICT (key) DO NOTHING",
-                        3, p);
+                        1, p + 2);
         if (!ok_result(r, "marking the deployment"))
             goto out;
         PQclear(r);

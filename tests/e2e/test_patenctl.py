@@ -19,6 +19,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+import pgcluster  # noqa: E402
 from paten_test import (DEMO_PASSWORD, FLAG_ERROR, FLAG_REPLY, SERVER_INFO,  # noqa: E402
                         PatendTestCase, main, pb)
 
@@ -183,6 +184,25 @@ class AdminCommandsTest(PatenctlTestCase):
         # Deactivating twice: the server's error, as JSON, exit 1.
         err = self.error_json(self.admin("user", "deactivate", "dewi@kaloran", "--reason", "x"))
         self.assertEqual(err["code"], "FAILED_PRECONDITION")
+
+    def test_password_from_a_file(self):
+        folder = pgcluster.temp_root("paten-pw-")
+        path = os.path.join(folder, "admin.pw")
+        with open(path, "w") as f:
+            f.write(DEMO_PASSWORD + "\n")
+        os.chmod(path, 0o600)
+        env = ctl_env()
+        env.pop("PATEN_PASSWORD", None)
+        p = self.ctl("--user", ADMIN, "--password-file", path, "user", "list", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(ADMIN, p.stdout)
+        # A file others can read is no place for a password.
+        os.chmod(path, 0o644)
+        p = self.ctl("--user", ADMIN, "--password-file", path, "user", "list", env=env)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("chmod 600", p.stderr)
+        p = self.ctl("--user", ADMIN, "--password-file", path + ".missing", "info", env=env)
+        self.assertEqual(p.returncode, 2)
 
     def test_usage_errors(self):
         self.assertEqual(self.admin("user").returncode, 2)

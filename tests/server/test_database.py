@@ -151,6 +151,63 @@ class MigrationTest(unittest.TestCase):
         self.assertIn("nonexistent-dir", s.log_text())
 
 
+class CreateAdminTest(unittest.TestCase):
+    """patend --create-admin: the first ADMIN of a real deployment."""
+
+    def setUp(self):
+        self.db = Database()
+
+    def tearDown(self):
+        self.db.drop()
+
+    def create(self, *args, password="kuat-sekali-1"):
+        env = dict(os.environ, PATEN_PASSWORD=password)
+        return subprocess.run([os.environ["PATEND"]] + self.db.patend_args() + list(args),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=120)
+
+    def test_first_admin_of_a_new_region(self):
+        r = self.create("--create-admin", "admin.kutai", "--region", "kutai")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--region-name", r.stderr + r.stdout)
+        r = self.create("--create-admin", "admin.kutai", "--region", "kutai", "--region-name",
+                        "Kabupaten Kutai Kartanegara", "--time-zone", "Asia/Makassar",
+                        "--admin-name", "Siti Rahma")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("created ADMIN admin.kutai", r.stdout)
+        # The region, its PEMDA office, the user with the ADMIN role, an audit row; and the
+        # database now refuses demo data.
+        self.assertEqual(self.db.sql("SELECT time_zone FROM regions WHERE code = 'kutai'"),
+                         "Asia/Makassar")
+        self.assertEqual(self.db.sql("SELECT o.code || '|' || r.role FROM users u JOIN offices o "
+                                     "ON o.id = u.office_id JOIN user_roles r ON r.user_id = u.id "
+                                     "WHERE u.username = 'admin.kutai'"), "pemda-kutai|ADMIN")
+        self.assertEqual(self.db.sql("SELECT action FROM audit_log"), "ADMIN_CREATED")
+        s = Patend(self.db.patend_args() + ["--demo"])
+        with self.assertRaises(AssertionError):
+            s.start()
+        self.assertNotEqual(s.proc.wait(timeout=30), 0)
+        self.assertIn("not empty", s.log_text())
+        # The ADMIN logs in and manages the region; a second ADMIN joins the existing region.
+        s = Patend(self.db.patend_args()).start()
+        try:
+            c = s.client()
+            c.login("admin.kutai", "kuat-sekali-1")
+            self.assertEqual([o.code for o in c.rpc("ListOffices").offices], ["pemda-kutai"])
+            self.assertEqual(self.create("--create-admin", "admin2.kutai", "--region",
+                                         "kutai").returncode, 0)
+            self.assertEqual(sorted(u.username for u in c.rpc("ListUsers").users),
+                             ["admin.kutai", "admin2.kutai"])
+            self.assertEqual(c.rpc("VerifyAudit").intact, True)
+            c.close()
+        finally:
+            self.assertEqual(s.stop(), 0)
+        # A weak password is refused before anything is written.
+        r = self.create("--create-admin", "lemah", "--region", "kutai", password="pendek")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(self.db.sql("SELECT count(*) FROM users WHERE username = 'lemah'"), "0")
+
+
 class ConfigTest(unittest.TestCase):
 
     def _run(self, *args, env=None):
