@@ -19,6 +19,10 @@ mkdir -p "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 trap 'rm -rf "$HOME"' EXIT
 status=0
+# The test's TAP goes to fd 3 (this script's stdout); everything else that writes to stdout (the
+# accessibility registry announcing itself, Xvfb) goes to stderr, where it cannot be taken for
+# TAP lines.
+exec 3>&1
 xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
-  dbus-run-session -- /usr/bin/python3 -B "$@" || status=$?
+  dbus-run-session -- sh -c 'exec /usr/bin/python3 -B "$@" >&3' run-ui-test "$@" >&2 || status=$?
 exit $status
