@@ -60,8 +60,40 @@ char *ctl_get_secret(const char *env_var, const char *prompt);
 /* The password for --user ($PATEN_PASSWORD or asked). */
 char *ctl_get_password(const char *user);
 
+/* ---- command groups (ctl_sub.c) ---------------------------------------------------------- */
+
+/* One subcommand of a group ("user add"): its options and what runs it (which connects with
+ * ctl_open itself, after any prompt, so that a prompt never races the server's Hello timeout). */
+struct ctl_sub {
+    const char *name;
+    const char *usage; /* "user add USERNAME --name NAME ..." */
+    const GOptionEntry *entries;
+    int (*run)(Ctl *ctl, char **args, int nargs);
+};
+
+const struct paten_msg_info *ctl_rpc(int type);
+
+/* A fresh idempotency key (g_free it). */
+char *ctl_new_key(void);
+
+/* Parses args (args[0] is the subcommand) with entries; *args becomes the positional arguments
+ * after it (a new GStrv the caller frees) and *nargs their count. */
+int ctl_parse_options(const char *usage, const GOptionEntry *entries, int *nargs, char ***args);
+
+/* Finds args[0] among subs, insists on --user (who: the roles it needs, for the message), parses
+ * its options and runs it. Returns the exit status. */
+int ctl_run_sub(Ctl *ctl, const char *group, const char *who, const struct ctl_sub *subs,
+                size_t nsubs, char **args, int nargs);
+
+/* The id of office `code` in the caller's region, or 0 after saying so (*status set). */
+int64_t ctl_office_id(Ctl *ctl, const char *code, int *status);
+
 /* patenctl user ..., patenctl audit ... (ctl_admin.c) */
 int ctl_cmd_user(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_audit(Ctl *ctl, char **args, int nargs);
+
+/* patenctl calendar ..., patenctl service ... (ctl_catalog.c) */
+int ctl_cmd_calendar(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_service(Ctl *ctl, char **args, int nargs);
 
 #endif

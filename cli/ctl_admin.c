@@ -51,32 +51,6 @@ static const GOptionEntry json_entries[] = {
     { NULL },
 };
 
-static const struct paten_msg_info *rpc(int type)
-{
-    return paten_msg_by_type((uint16_t)type);
-}
-
-/* Parses args (args[0] is the subcommand) with entries; the rest stay in args. */
-static int parse(const char *usage, const GOptionEntry *entries, int *nargs, char ***args)
-{
-    g_autoptr(GOptionContext) ctx = g_option_context_new(usage);
-    g_autoptr(GError) err = NULL;
-    g_auto(GStrv) argv = g_new0(char *, (gsize)*nargs + 2);
-
-    argv[0] = g_strdup("patenctl");
-    for (int i = 0; i < *nargs; i++)
-        argv[i + 1] = g_strdup((*args)[i]);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse_strv(ctx, &argv, &err)) {
-        ctl_say_error("%s (try patenctl %s --help)", err->message, usage);
-        return EXIT_USAGE;
-    }
-    /* argv[1] is the subcommand; positional arguments follow. */
-    *nargs = (int)g_strv_length(argv) - 2;
-    *args = g_strdupv(argv + 2);
-    return EXIT_OK;
-}
-
 static gboolean role_from_name(const char *name, Paten__Role *out)
 {
     g_autofree char *up = g_ascii_strup(name, -1);
@@ -96,37 +70,6 @@ static const char *role_name(int r)
     return v ? v->name + strlen("ROLE_") : "?";
 }
 
-static char *new_key(void)
-{
-    return g_uuid_string_random();
-}
-
-/* The id of office `code` in the caller's region, or 0 after saying so. */
-static int64_t office_id(Ctl *ctl, const char *code, int *status)
-{
-    Paten__ListOfficesRequest req = PATEN__LIST_OFFICES_REQUEST__INIT;
-    Paten__ListOfficesReply *reply;
-    int64_t id = 0;
-
-    reply = (Paten__ListOfficesReply *)ctl_call(
-        ctl, rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_OFFICES), &req.base, status);
-    if (reply == NULL)
-        return 0;
-    for (size_t i = 0; i < reply->n_offices; i++)
-        if (strcmp(reply->offices[i]->code, code) == 0)
-            id = reply->offices[i]->id;
-    if (id == 0) {
-        GString *known = g_string_new(NULL);
-        for (size_t i = 0; i < reply->n_offices; i++)
-            g_string_append_printf(known, "%s%s", i ? ", " : "", reply->offices[i]->code);
-        ctl_say_error("no office '%s' in your region (offices: %s)", code, known->str);
-        g_string_free(known, TRUE);
-        *status = EXIT_USAGE;
-    }
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    return id;
-}
-
 /* Every user of the region (with deactivated ones when all), or NULL after saying why. */
 static Paten__ListUsersReply *list_users(Ctl *ctl, int64_t office, gboolean all, int *status)
 {
@@ -134,8 +77,8 @@ static Paten__ListUsersReply *list_users(Ctl *ctl, int64_t office, gboolean all,
 
     req.office_id = office;
     req.include_inactive = all;
-    return (Paten__ListUsersReply *)ctl_call(ctl, rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_USERS),
-                                             &req.base, status);
+    return (Paten__ListUsersReply *)ctl_call(
+        ctl, ctl_rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_USERS), &req.base, status);
 }
 
 /* Finds username among the region's users (deactivated ones too). */
@@ -171,7 +114,9 @@ static int user_list(Ctl *ctl, char **args, int nargs)
         ctl_say_error("user list takes no arguments");
         return EXIT_USAGE;
     }
-    if (o_office && (office = office_id(ctl, o_office, &status)) == 0)
+    if ((status = ctl_open(ctl)) != EXIT_OK)
+        return status;
+    if (o_office && (office = ctl_office_id(ctl, o_office, &status)) == 0)
         return status;
     reply = list_users(ctl, office, o_all, &status);
     if (reply == NULL)
@@ -194,7 +139,7 @@ static int send_user_change(Ctl *ctl, int type, ProtobufCMessage *req, const cha
     Paten__UserReply *reply;
     int status = EXIT_OK;
 
-    reply = (Paten__UserReply *)ctl_call(ctl, rpc(type), req, &status);
+    reply = (Paten__UserReply *)ctl_call(ctl, ctl_rpc(type), req, &status);
     if (reply == NULL)
         return status;
     if (o_json) {
@@ -214,7 +159,7 @@ static int user_add(Ctl *ctl, char **args, int nargs)
     Paten__CreateUserRequest req = PATEN__CREATE_USER_REQUEST__INIT;
     g_autofree Paten__Role *roles = NULL;
     g_auto(GStrv) names = NULL;
-    g_autofree char *key = new_key();
+    g_autofree char *key = ctl_new_key();
     g_autofree char *prompt = NULL;
     char *password;
     int status = EXIT_OK;
@@ -242,7 +187,7 @@ static int user_add(Ctl *ctl, char **args, int nargs)
         return EXIT_USAGE;
     if ((status = ctl_open(ctl)) != EXIT_OK)
         goto out;
-    req.office_id = office_id(ctl, o_office, &status);
+    req.office_id = ctl_office_id(ctl, o_office, &status);
     if (req.office_id == 0)
         goto out;
     req.idempotency_key = key;
@@ -263,7 +208,7 @@ out:
 static int user_deactivate(Ctl *ctl, char **args, int nargs)
 {
     Paten__DeactivateUserRequest req = PATEN__DEACTIVATE_USER_REQUEST__INIT;
-    g_autofree char *key = new_key();
+    g_autofree char *key = ctl_new_key();
     Paten__ListUsersReply *users;
     const Paten__User *u;
     int status = EXIT_OK;
@@ -296,7 +241,7 @@ static int user_deactivate(Ctl *ctl, char **args, int nargs)
 static int user_reset_password(Ctl *ctl, char **args, int nargs)
 {
     Paten__ResetPasswordRequest req = PATEN__RESET_PASSWORD_REQUEST__INIT;
-    g_autofree char *key = new_key();
+    g_autofree char *key = ctl_new_key();
     g_autofree char *prompt = NULL;
     Paten__ListUsersReply *users = NULL;
     const Paten__User *u;
@@ -335,14 +280,7 @@ out:
     return status;
 }
 
-struct sub {
-    const char *name;
-    const char *usage;
-    const GOptionEntry *entries;
-    int (*run)(Ctl *ctl, char **args, int nargs);
-};
-
-static const struct sub user_subs[] = {
+static const struct ctl_sub user_subs[] = {
     { "list", "user list [--office CODE] [--all] [--json]", list_entries, user_list },
     { "add", "user add USERNAME --name NAME --office CODE --role ROLE[,ROLE...] [--nip NIP]",
       add_entries, user_add },
@@ -352,38 +290,7 @@ static const struct sub user_subs[] = {
 
 int ctl_cmd_user(Ctl *ctl, char **args, int nargs)
 {
-    const struct sub *s = NULL;
-    g_auto(GStrv) rest = NULL;
-    char **rp = args;
-    int n = nargs;
-    int status;
-
-    if (nargs >= 1)
-        for (size_t i = 0; i < G_N_ELEMENTS(user_subs); i++)
-            if (strcmp(args[0], user_subs[i].name) == 0)
-                s = &user_subs[i];
-    if (s == NULL) {
-        ctl_say_error("usage: patenctl user list|add|deactivate|reset-password ...");
-        for (size_t i = 0; i < G_N_ELEMENTS(user_subs); i++)
-            fprintf(stderr, "  patenctl --user ADMIN %s\n", user_subs[i].usage);
-        return EXIT_USAGE;
-    }
-    if (ctl->user == NULL) {
-        ctl_say_error("user commands need --user (an ADMIN of the region) or $PATEN_USER");
-        return EXIT_USAGE;
-    }
-    status = parse(s->usage, s->entries, &n, &rp);
-    if (status != EXIT_OK)
-        return status;
-    rest = rp;
-    /* add and reset-password ask for the new password before connecting, so that a prompt does
-     * not race the server's Hello timeout; the others connect here. */
-    if (s->run == user_list) {
-        status = ctl_open(ctl);
-        if (status != EXIT_OK)
-            return status;
-    }
-    return s->run(ctl, rest, n);
+    return ctl_run_sub(ctl, "user", "ADMIN", user_subs, G_N_ELEMENTS(user_subs), args, nargs);
 }
 
 int ctl_cmd_audit(Ctl *ctl, char **args, int nargs)
@@ -403,7 +310,7 @@ int ctl_cmd_audit(Ctl *ctl, char **args, int nargs)
         ctl_say_error("audit verify needs --user (an AUDITOR, ADMIN or PIMPINAN) or $PATEN_USER");
         return EXIT_USAGE;
     }
-    if ((status = parse("audit verify [--json]", json_entries, &n, &rp)) != EXIT_OK)
+    if ((status = ctl_parse_options("audit verify [--json]", json_entries, &n, &rp)) != EXIT_OK)
         return status;
     rest = rp;
     if (n != 0) {
@@ -413,7 +320,7 @@ int ctl_cmd_audit(Ctl *ctl, char **args, int nargs)
     if ((status = ctl_open(ctl)) != EXIT_OK)
         return status;
     reply = (Paten__VerifyAuditReply *)ctl_call(
-        ctl, rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_VERIFY_AUDIT), &req.base, &status);
+        ctl, ctl_rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_VERIFY_AUDIT), &req.base, &status);
     if (reply == NULL)
         return status;
     if (o_json) {

@@ -598,6 +598,15 @@ static const Command commands[] = {
       "check every audit chain of your region and name the first broken row\n"
       "(AUDITOR, ADMIN, PIMPINAN); exit 1 when a chain is broken",
       NULL, ctl_cmd_audit, TRUE },
+    { "calendar", "calendar list|import|add-day|cuti-bersama ...",
+      "the closed days of your region; ADMIN: import a year's holiday file\n"
+      "(data/holidays/YYYY.csv), add a regional day, keep counters open on\n"
+      "cuti bersama (run 'patenctl calendar' for the subcommands)",
+      NULL, ctl_cmd_calendar, TRUE },
+    { "service", "service list|show|save ...",
+      "the service catalog of your region; ADMIN: save a service or a new\n"
+      "version of one from the JSON 'service show' prints",
+      NULL, ctl_cmd_service, TRUE },
 };
 
 /* ---- main --------------------------------------------------------------------------------- */

@@ -9,6 +9,7 @@ RUN_PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev
   protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
   libuv1-dev libpq-dev libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsodium-dev libssl-dev
+  libcsv-dev
   postgresql
   # paten-desk: GTK 3, libqrencode, gettext; fonts and icons for its windows and documents
   libgtk-3-dev libqrencode-dev gettext fonts-dejavu-core adwaita-icon-theme librsvg2-common

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define EVENTS_CHANNEL "paten_events"
+#define EVENT_RETRY_MS 1000
 
 static void on_notify(void *arg, const char *channel, const char *payload)
 {
@@ -41,17 +42,38 @@ static void on_listen_ready(void *arg)
     pd_events_poll(arg);
 }
 
-/* The newest event is known: start delivering after it and accept clients. */
+static void on_event_start(const struct pd_db_result *r, void *arg);
+
+static void read_event_counter(struct pd_server *srv)
+{
+    struct pd_db_batch *b = pd_db_batch_new();
+    pd_db_batch_add(b, PD_STMT_EVENT_LAST);
+    pd_db_run(srv->db, b, on_event_start, srv);
+}
+
+static void on_event_retry(uv_timer_t *t)
+{
+    read_event_counter(t->data);
+}
+
+/* The newest event is known: start delivering after it and accept clients. Until it is known
+ * (the database is not reachable yet) patend keeps trying rather than exiting: a supervisor
+ * restarting it would gain nothing. */
 static void on_event_start(const struct pd_db_result *r, void *arg)
 {
     struct pd_server *srv = arg;
+    int rc;
 
     if (srv->state != PD_SERVER_STARTING)
         return;
     if (r->status < 0) {
-        pd_error(0, "cannot read the event counter: %s", r->message);
-        srv->exit_code = 1;
-        pd_server_shutdown(srv);
+        pd_warn(0, "cannot read the event counter yet (%s); retrying in %d ms", r->message,
+                EVENT_RETRY_MS);
+        if ((rc = uv_timer_start(&srv->startup_timer, on_event_retry, EVENT_RETRY_MS, 0)) < 0) {
+            pd_error(0, "uv_timer_start: %s", uv_strerror(rc));
+            srv->exit_code = 1;
+            pd_server_shutdown(srv);
+        }
         return;
     }
     pd_events_start(srv, (uint64_t)pd_db_get_int(r->res[0], 0, 0));
@@ -66,15 +88,12 @@ static void on_event_start(const struct pd_db_result *r, void *arg)
 static void on_pool_ready(void *arg)
 {
     struct pd_server *srv = arg;
-    struct pd_db_batch *b;
 
     uv_timer_stop(&srv->startup_timer);
     if (srv->state != PD_SERVER_STARTING)
         return;
     pd_offices_reload(srv);
-    b = pd_db_batch_new();
-    pd_db_batch_add(b, PD_STMT_EVENT_LAST);
-    pd_db_run(srv->db, b, on_event_start, srv);
+    read_event_counter(srv);
 }
 
 /* The pool did not come up in time: serve anyway; requests that need the database get
@@ -170,6 +189,10 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    /* The loop's clock was read at uv_loop_init, before the blocking start-up (initdb,
+     * migrations, the demo's password hash) that may have taken many seconds; timers started
+     * from that stale time would expire at once, failing the pool's first connections. */
+    uv_update_time(&loop);
     memset(&dbo, 0, sizeof dbo);
     dbo.conninfo = app_conninfo;
     dbo.pool_size = cfg.db_pool_size;

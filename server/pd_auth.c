@@ -22,6 +22,7 @@
 #include "pd_people.h"
 #include "pd_server.h"
 
+#include <glib.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,19 @@ static void log_failure(const struct pd_db_result *r, void *arg)
     const char *what = arg;
     if (r->status < 0)
         pd_warn(0, "%s failed: %s", what, r->message);
+}
+
+/* The idle session's end is recorded: say so only now, so that the log line means the row is
+ * ended (arg: the line, g_free'd here). */
+static void expiry_written(const struct pd_db_result *r, void *arg)
+{
+    char *line = arg;
+
+    if (r->status < 0)
+        pd_warn(0, "recording that %s failed: %s", line, r->message);
+    else
+        pd_info(0, "%s", line);
+    g_free(line);
 }
 
 void pd_auth_touch(struct pd_server *srv, struct pd_session *s, int64_t now_ms)
@@ -92,11 +106,11 @@ void pd_auth_expire(struct pd_server *srv, struct pd_session *s, const char *con
     if (s->ended)
         return;
     s->ended = true;
-    pd_info(0, "session %lld of %s expired after %u s idle", (long long)s->id, s->username,
-            s->idle_timeout_s);
     b = pd_db_batch_new();
     add_session_end(b, s, now, "idle", "SESSION_EXPIRED", connection, 0);
-    pd_db_run(srv->db, b, log_failure, "ending an idle session");
+    pd_db_run(srv->db, b, expiry_written,
+              g_strdup_printf("session %lld of %s expired after %u s idle", (long long)s->id,
+                              s->username, s->idle_timeout_s));
 }
 
 /*

@@ -286,6 +286,31 @@ void pd_db_param_null(struct pd_db_batch *b)
     batch_push_value(b, NULL, 0, 0);
 }
 
+void pd_db_param_text_array(struct pd_db_batch *b, const char *const *items, size_t n)
+{
+    size_t cap = 3;
+    char *out, *p;
+
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * strlen(items[i]) + 3; /* every byte may need a backslash, plus quotes, comma */
+    out = p = pd_xmalloc(cap);
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *c = items[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    batch_push_value(b, out, 0, 0);
+}
+
 /* ---- results ---------------------------------------------------------------------------- */
 
 const char *pd_db_get(const PGresult *r, int row, int col)

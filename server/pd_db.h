@@ -89,6 +89,9 @@ void pd_db_param_int(struct pd_db_batch *b, int64_t v);
 void pd_db_param_bool(struct pd_db_batch *b, bool v);
 void pd_db_param_bytea(struct pd_db_batch *b, const void *data, size_t len);
 void pd_db_param_null(struct pd_db_batch *b);
+/* A PostgreSQL array literal of n texts, each quoted ({"a","b \"c\""}); cast it in the SQL
+ * ($1::date[], $1::text[]). */
+void pd_db_param_text_array(struct pd_db_batch *b, const char *const *items, size_t n);
 
 /*
  * Runs batch b (ownership passes to the pool) on the next free connection. cb is called exactly

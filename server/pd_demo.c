@@ -4,9 +4,12 @@
  * The SQL files under server/demo/ are compiled into patend as GResources and run in name order
  * in one transaction, together with the marker row that says the demo is loaded. An advisory
  * transaction lock keeps two patend processes started with --demo at once from loading it twice.
+ * The national holidays come from data/holidays/ (embedded too), read as `patenctl calendar
+ * import` reads them, so the demo's deadlines skip the same days a deployment's do.
  */
 #include "pd_demo.h"
 
+#include "paten_holidays.h"
 #include "pd_clock.h"
 #include "pd_hash.h"
 #include "pd_log.h"
@@ -16,6 +19,7 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* An arbitrary constant shared by every patend: "PATEDEMO" in ASCII. */
@@ -70,6 +74,66 @@ static int run_files(PGconn *pg)
         g_autofree char *sql = g_strndup(data, size);
         if (exec_ok(pg, sql, names[i]) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* Inserts the national closed days of every embedded holidays-YYYY.csv. */
+static int load_holidays(PGconn *pg)
+{
+    g_autoptr(GError) err = NULL;
+    g_auto(GStrv) names =
+        g_resources_enumerate_children("/org/paten/demo", G_RESOURCE_LOOKUP_FLAGS_NONE, &err);
+
+    if (names == NULL) {
+        pd_error(0, "demo data: no embedded files: %s", err->message);
+        return -1;
+    }
+    for (size_t i = 0; names[i] != NULL; i++) {
+        g_autofree char *path = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        struct paten_holiday *days = NULL;
+        char why[200];
+        gsize size;
+        const char *data;
+        int n;
+
+        if (!g_str_has_prefix(names[i], "holidays-") || !g_str_has_suffix(names[i], ".csv"))
+            continue;
+        path = g_strconcat("/org/paten/demo/", names[i], NULL);
+        bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, &err);
+        if (bytes == NULL) {
+            pd_error(0, "demo data: cannot read %s: %s", path, err->message);
+            return -1;
+        }
+        data = g_bytes_get_data(bytes, &size);
+        n = paten_holidays_parse(data, size, &days, why, sizeof why);
+        if (n < 0) {
+            pd_error(0, "demo data: %s: %s", names[i], why);
+            return -1;
+        }
+        for (int d = 0; d < n; d++) {
+            const char *params[3] = {
+                days[d].date,
+                days[d].kind == PATEN_HOLIDAY_CUTI_BERSAMA ? "CUTI_BERSAMA" : "NATIONAL_HOLIDAY",
+                days[d].name,
+            };
+            PGresult *r = PQexecParams(pg,
+                                       "INSERT INTO closed_days (day, kind, name, created_at) "
+                                       "VALUES ($1::date, $2::closed_day_kind, $3::text, "
+                                       "current_setting('paten.now')::timestamptz)",
+                                       3, NULL, params, NULL, NULL, 0);
+
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                pd_error(0, "demo data: %s %s: %s", names[i], days[d].date,
+                         PQresultErrorMessage(r));
+                PQclear(r);
+                free(days);
+                return -1;
+            }
+            PQclear(r);
+        }
+        free(days);
     }
     return 0;
 }
@@ -171,7 +235,7 @@ int pd_demo_load(const char *owner_conninfo)
     PQclear(r);
     if (set_demo_password(pg) < 0)
         goto out;
-    if (run_files(pg) < 0)
+    if (run_files(pg) < 0 || load_holidays(pg) < 0)
         goto out;
     r = PQexec(pg, "INSERT INTO settings (key, value, updated_at) "
                    "VALUES ('demo.loaded_at', current_setting('paten.now'), "

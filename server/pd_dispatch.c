@@ -50,6 +50,13 @@ static const struct pd_handler handlers[] = {
       PD_SCOPE_OFFICE },
     { T(END_DELEGATION), pd_handle_end_delegation, PD_HANDLER_OWN_ROLE, R(CAMAT), PD_SCOPE_OFFICE },
     { T(LIST_DELEGATIONS), pd_handle_list_delegations, 0, PD_ROLES_ALL, PD_SCOPE_OFFICE },
+    { T(LIST_CLOSED_DAYS), pd_handle_list_closed_days, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(IMPORT_HOLIDAYS), pd_handle_import_holidays, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(ADD_REGIONAL_DAY), pd_handle_add_regional_day, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(SET_CUTI_BERSAMA_OPEN), pd_handle_set_cuti_bersama_open, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(LIST_SERVICES), pd_handle_list_services, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(GET_SERVICE), pd_handle_get_service, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(SAVE_SERVICE), pd_handle_save_service, 0, R(ADMIN), PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS

@@ -119,6 +119,17 @@ void pd_handle_create_delegation(struct pd_request *req, const ProtobufCMessage 
 void pd_handle_end_delegation(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_list_delegations(struct pd_request *req, const ProtobufCMessage *msg);
 
+/* Calendar (pd_calendar.c). */
+void pd_handle_list_closed_days(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_import_holidays(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_add_regional_day(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_set_cuti_bersama_open(struct pd_request *req, const ProtobufCMessage *msg);
+
+/* Catalog (pd_catalog.c). */
+void pd_handle_list_services(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_get_service(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_save_service(struct pd_request *req, const ProtobufCMessage *msg);
+
 /* Audit (pd_audit.c). */
 void pd_handle_verify_audit(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_list_audit(struct pd_request *req, const ProtobufCMessage *msg);

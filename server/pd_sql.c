@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #define USERS       PD_SQL_USER_COLUMNS
+#define SERVICES    PD_SQL_SERVICE_COLUMNS
 #define DELEGATIONS PD_SQL_DELEGATION_COLUMNS
 #define SETTING_INT(key, dflt) \
     "coalesce((SELECT value::int FROM settings WHERE key = '" key "'), " #dflt ")"
@@ -197,6 +198,72 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "SELECT " DELEGATIONS " FROM delegation_view d WHERE d.office_id = $1::bigint "
         "AND ($2::boolean OR (d.ended_at_ms = 0 AND d.valid_until_ms > $3::bigint)) "
         "ORDER BY d.valid_from_ms DESC",
+
+    /* ---- calendar ------------------------------------------------------------------------- */
+    [PD_STMT_CLOSED_DAYS_OF_YEAR] =
+        "SELECT to_char(c.day, 'YYYY-MM-DD'), c.kind::text, c.name FROM closed_days c "
+        "WHERE (c.region_id IS NULL OR c.region_id = $1::bigint) "
+        "AND c.day >= make_date($2::int, 1, 1) AND c.day < make_date($2::int + 1, 1, 1) "
+        "ORDER BY c.day, c.region_id NULLS FIRST",
+    /* For deadlines: the days a region is closed in a window, as day numbers since 1970. */
+    [PD_STMT_CLOSED_DAYS_BETWEEN] =
+        "SELECT (day - date '1970-01-01') FROM region_closed_days($1::bigint, $2::date, $3::date)",
+    /* National days: new ones added, changed ones corrected, the rest left as they are. */
+    [PD_STMT_HOLIDAYS_IMPORT] =
+        "WITH input AS (SELECT * FROM unnest($1::date[], $2::closed_day_kind[], $3::text[]) "
+        "  AS t (day, kind, name)), "
+        "upd AS (UPDATE closed_days c SET kind = i.kind, name = i.name FROM input i "
+        "  WHERE c.region_id IS NULL AND c.day = i.day "
+        "  AND (c.kind, c.name) IS DISTINCT FROM (i.kind, i.name) RETURNING c.day), "
+        "ins AS (INSERT INTO closed_days (day, kind, name, created_at, created_by) "
+        "  SELECT i.day, i.kind, i.name, ms_to_ts($4::bigint), $5::bigint FROM input i "
+        "  WHERE NOT EXISTS (SELECT 1 FROM closed_days c WHERE c.region_id IS NULL "
+        "  AND c.day = i.day) RETURNING day) "
+        "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), "
+        "(SELECT count(*) FROM input) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd)",
+    [PD_STMT_REGIONAL_DAY_ADD] =
+        "INSERT INTO closed_days (day, kind, name, region_id, created_at, created_by) "
+        "VALUES ($1::date, 'REGIONAL_HOLIDAY', $2::text, $3::bigint, ms_to_ts($4::bigint), "
+        "$5::bigint) RETURNING to_char(day, 'YYYY-MM-DD')",
+    [PD_STMT_REGION_CUTI_OPEN] = "SELECT cuti_bersama_open FROM regions WHERE id = $1::bigint",
+    [PD_STMT_REGION_SET_CUTI_OPEN] =
+        "UPDATE regions SET cuti_bersama_open = $2::boolean WHERE id = $1::bigint "
+        "RETURNING cuti_bersama_open",
+
+    /* ---- catalog -------------------------------------------------------------------------- */
+    [PD_STMT_SERVICES_LIST] =
+        "SELECT " SERVICES " FROM service_view v WHERE v.region_id = $1::bigint "
+        "AND (v.active OR $2::boolean) ORDER BY v.name",
+    /* Any version of a service of the region: $2 = 0 is the current one. */
+    [PD_STMT_SERVICE_GET] =
+        "SELECT " SERVICES
+        " FROM (SELECT s.id, s.code, sv.version, sv.name, sv.kind::text AS kind, "
+        "  sv.survey::text AS survey, sv.authority::text AS authority, sv.forward_agency, "
+        "  sv.fee::text AS fee, coalesce(sv.assessor_office_id, 0) AS assessor_office_id, "
+        "  coalesce(sv.treasurer_office_id, 0) AS treasurer_office_id, sv.deadline_working_days, "
+        "  sv.validity_unit::text AS validity_unit, sv.validity_amount, sv.legal_basis, "
+        "  sv.requirements::text AS requirements, sv.fields::text AS fields, "
+        "  sv.criteria::text AS criteria, s.active, r.code AS region_code "
+        "  FROM services s JOIN regions r ON r.id = s.region_id "
+        "  JOIN service_versions sv ON sv.service_id = s.id "
+        "  AND sv.version = CASE WHEN $2::int = 0 THEN s.current_version ELSE $2::int END "
+        "  WHERE s.id = $1::bigint AND s.region_id = $3::bigint) v",
+    [PD_STMT_SERVICE_LOCK] = "SELECT current_version, code FROM services WHERE id = $1::bigint "
+                             "AND region_id = $2::bigint FOR UPDATE",
+    [PD_STMT_SERVICE_INSERT] =
+        "INSERT INTO services (region_id, code) VALUES ($1::bigint, $2::text) RETURNING id",
+    [PD_STMT_SERVICE_VERSION_INSERT] =
+        "INSERT INTO service_versions (service_id, version, name, kind, survey, authority, "
+        "forward_agency, fee, assessor_office_id, treasurer_office_id, deadline_working_days, "
+        "validity_unit, validity_amount, legal_basis, requirements, fields, criteria, "
+        "created_at, created_by) VALUES ($1::bigint, $2::int, $3::text, $4::service_kind, "
+        "$5::survey_policy, $6::issuing_authority, $7::text, $8::fee_kind, "
+        "nullif($9::bigint, 0), nullif($10::bigint, 0), $11::int, $12::validity_unit, $13::int, "
+        "$14::text, $15::jsonb, $16::jsonb, $17::jsonb, ms_to_ts($18::bigint), $19::bigint) "
+        "RETURNING version",
+    [PD_STMT_SERVICE_SET_CURRENT] =
+        "UPDATE services SET current_version = $2::int, active = $3::boolean "
+        "WHERE id = $1::bigint",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

@@ -242,6 +242,87 @@ class AdminCommandsTest(PatenctlTestCase):
         self.assertFalse(json.loads(p.stdout).get("intact", False))
 
 
+class CalendarServiceCommandsTest(PatenctlTestCase):
+    """patenctl calendar ... and patenctl service ..., as a region's ADMIN uses them."""
+
+    def as_user(self, user, *args, stdin=None):
+        return self.ctl("--user", user, *args, stdin=stdin,
+                        env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))
+
+    def test_calendar_import_list_add_day_cuti_bersama(self):
+        folder = pgcluster.temp_root("paten-cal-")
+        path = os.path.join(folder, "2027.csv")
+        with open(path, "w") as f:
+            f.write("date,kind,name\n2027-01-01,libur_nasional,Tahun Baru 2027 Masehi\n"
+                    "2027-02-08,cuti_bersama,\"Cuti Bersama, Imlek\"\n")
+        p = self.as_user(ADMIN, "calendar", "import", path)
+        self.assertEqual((p.returncode, p.stdout), (0, path + ": 2 added, 0 updated, "
+                                                       "0 unchanged\n"), p.stderr)
+        # The demo's own 2026 file again: nothing changes.
+        p = self.as_user(ADMIN, "calendar", "import", os.environ["PATEN_HOLIDAYS_2026"])
+        self.assertIn("0 added, 0 updated, 25 unchanged", p.stdout)
+        p = self.as_user("loket@kaloran", "calendar", "list", "2027")
+        self.assertEqual(p.stdout.splitlines(), [
+            "2027-01-01  libur nasional  Tahun Baru 2027 Masehi",
+            "2027-02-08  cuti bersama    Cuti Bersama, Imlek",
+            "cuti bersama: the region's counters are closed"])
+        p = self.as_user(ADMIN, "calendar", "add-day", "2027-03-03", "Hari Jadi Temanggung")
+        self.assertEqual(p.stdout, "added 2027-03-03  libur daerah  Hari Jadi Temanggung\n")
+        p = self.as_user(ADMIN, "calendar", "cuti-bersama", "open")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("counters stay open", p.stdout)
+        listed = json.loads(self.as_user("loket@kaloran", "calendar", "list", "2027",
+                                         "--json").stdout)
+        self.assertEqual(len(listed["days"]), 3)
+        self.assertTrue(listed["cutiBersamaOpen"])
+        # A broken file is refused before anything is sent, naming the line.
+        with open(path, "a") as f:
+            f.write("2027-02-30,libur_nasional,Tidak Ada\n")
+        p = self.as_user(ADMIN, "calendar", "import", path)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("line 4: '2027-02-30' is not a date", p.stderr)
+        # Only an ADMIN changes the calendar.
+        p = self.as_user("loket@kaloran", "calendar", "add-day", "2027-03-04", "X")
+        self.assertEqual(self.error_json(p)["code"], "PERMISSION_DENIED")
+        self.assertEqual(self.as_user(ADMIN, "calendar", "cuti-bersama", "maybe").returncode, 2)
+
+    def test_service_save_show_edit_save(self):
+        offices = {o.code: o.id for o in self.login(ADMIN).rpc("ListOffices").offices}
+        service = {"code": "uji-sktm", "name": "Surat Keterangan (uji)",
+                   "kind": "SERVICE_KIND_UNSTRUCTURED", "survey": "SURVEY_POLICY_NONE",
+                   "authority": "ISSUING_AUTHORITY_CAMAT", "fee": "FEE_KIND_NONE",
+                   "deadlineWorkingDays": 3, "validityUnit": "VALIDITY_UNIT_MONTHS",
+                   "validityAmount": 6,
+                   "requirements": [{"code": "ktp", "text": "Fotokopi KTP"}]}
+        p = self.as_user(ADMIN, "service", "save", "-", stdin=json.dumps(service))
+        self.assertRegex(p.stdout, r"^saved uji-sktm version 1 \(id \d+\)$")
+        shown = json.loads(self.as_user("loket@kaloran", "service", "show", "uji-sktm").stdout)
+        self.assertEqual((shown["version"], shown["deadlineWorkingDays"]), (1, 3))
+        self.assertIn("assessorOfficeId", shown)  # every field, ready to edit
+        # The ADMIN edits what show printed: a fee now, assessed and received by DPMPTSP.
+        shown.update(fee="FEE_KIND_RETRIBUSI", deadlineWorkingDays=5,
+                     assessorOfficeId=str(offices["dpmptsp-temanggung"]),
+                     treasurerOfficeId=str(offices["dpmptsp-temanggung"]))
+        p = self.as_user(ADMIN, "service", "save", "-", stdin=json.dumps(shown))
+        self.assertRegex(p.stdout, r"^saved uji-sktm version 2 ")
+        p = self.as_user("loket@kaloran", "service", "list")
+        line = [l for l in p.stdout.splitlines() if l.startswith("uji-sktm")][0]
+        self.assertRegex(line, r"uji-sktm\s+2\s+5\s+retribusi\s+Surat Keterangan \(uji\)")
+        old = json.loads(self.as_user("loket@kaloran", "service", "show", "uji-sktm",
+                                      "--version", "1").stdout)
+        self.assertEqual(old["fee"], "FEE_KIND_NONE")
+        # Saving the same edited copy again: version 1 is stale now.
+        p = self.as_user(ADMIN, "service", "save", "-", stdin=json.dumps(shown))
+        err = self.error_json(p)
+        self.assertEqual((err["code"], err["field"]), ("CONFLICT", "service.version"))
+        p = self.as_user(ADMIN, "service", "save", "-", stdin='{"code": 5}')
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not a Service", p.stderr)
+        p = self.as_user(ADMIN, "service", "show", "tidak-ada")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no service 'tidak-ada'", p.stderr)
+
+
 class PingInfoTest(PatenctlTestCase):
 
     def test_ping(self):

@@ -399,14 +399,38 @@ class PatendTestCase(unittest.TestCase):
 
 
 class _TapResult(unittest.TestResult):
-    """Prints one TAP line per test as it finishes."""
+    """Prints one TAP line per test as it finishes (a test with a failed subTest is "not ok",
+    each failed subTest's traceback printed as a comment)."""
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.n = 0
+        self.lined = False
+        self.failed_subtests = 0
+
+    def startTest(self, test):
+        super().startTest(test)
+        self.lined = False
+        self.failed_subtests = 0
+
+    def stopTest(self, test):
+        # unittest reports neither success nor failure for a test whose subTests failed.
+        if not self.lined:
+            self._line(test, False, " # %d subtest(s) failed" % self.failed_subtests)
+        super().stopTest(test)
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self.failed_subtests += 1
+            print("# %s" % subtest.id())
+            for l in "".join(traceback.format_exception(*err)).splitlines():
+                print("# " + l)
+            sys.stdout.flush()
 
     def _line(self, test, ok, note=""):
         self.n += 1
+        self.lined = True
         print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, test.id(), note), flush=True)
 
     def addSuccess(self, test):

@@ -25,6 +25,9 @@ SPEC = {
     "DeactivateUser": {"ADMIN"}, "ResetPassword": {"ADMIN"},
     "CreateDelegation": {"CAMAT"}, "EndDelegation": {"CAMAT"},
     "VerifyAudit": {"AUDITOR", "ADMIN", "PIMPINAN"}, "ListAudit": {"AUDITOR", "ADMIN", "PIMPINAN"},
+    "ListClosedDays": ANY, "ListServices": ANY, "GetService": ANY,
+    "ImportHolidays": {"ADMIN"}, "AddRegionalDay": {"ADMIN"}, "SetCutiBersamaOpen": {"ADMIN"},
+    "SaveService": {"ADMIN"},
 }
 
 # A demo user holding exactly each role, at an office of the Temanggung region (not region-wide,

@@ -109,6 +109,8 @@ class SessionTest(PatendTestCase):
         self.assertIn("tidak dipakai", e.err.message)
         self.assertEqual(self.client().rpc_error("Resume", session_token=token).code,
                          "UNAUTHENTICATED")
+        # The refusal is immediate; the row is ended by a write patend logs when it is done.
+        self.server.wait_for_log(r"session \d+ of sekretariat@kaloran expired after 28800 s idle")
         self.assertEqual(self.db.sql("SELECT ended_reason FROM sessions s JOIN users u ON "
                                      "u.id = s.user_id WHERE u.username = 'sekretariat@kaloran'"),
                          "idle")
