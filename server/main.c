@@ -10,6 +10,7 @@
 #include "pd_config.h"
 #include "pd_db.h"
 #include "pd_demo.h"
+#include "pd_documents.h"
 #include "pd_events.h"
 #include "pd_hash.h"
 #include "pd_offices.h"
@@ -176,14 +177,18 @@ int main(int argc, char **argv)
     }
 
     if (pd_migrate_run(owner_conninfo, &srv.schema_version) < 0 ||
-        (cfg.demo && pd_demo_load(owner_conninfo) < 0)) {
+        (cfg.demo && pd_demo_load(owner_conninfo) < 0) ||
+        pd_documents_ensure_keys(owner_conninfo) < 0) {
         if (cluster)
             stop_cluster_now(&loop, cluster);
         rc = 1;
         goto out;
     }
     if (cfg.create_admin) {
-        rc = pd_bootstrap_create_admin(&cfg, owner_conninfo) < 0 ? 1 : 0;
+        rc = pd_bootstrap_create_admin(&cfg, owner_conninfo) < 0 ||
+                     pd_documents_ensure_keys(owner_conninfo) < 0
+                 ? 1
+                 : 0;
         if (cluster)
             stop_cluster_now(&loop, cluster);
         goto out;

@@ -380,6 +380,9 @@ static int service_check(struct pd_request *req, const Paten__Service *s)
         BAD("service.forward_agency", "a forwarded service names its agency, and only it");
     if (fee_db(s->fee) == NULL)
         BAD("service.fee", "fee must be NONE, RETRIBUSI or PAJAK");
+    if (s->authority == PATEN__ISSUING_AUTHORITY__ISSUING_AUTHORITY_FORWARDED &&
+        s->fee != PATEN__FEE_KIND__FEE_KIND_NONE)
+        BAD("service.fee", "a forwarded service's fee is the agency's to collect: fee NONE");
     if (s->fee == PATEN__FEE_KIND__FEE_KIND_NONE) {
         if (s->assessor_office_id || s->treasurer_office_id)
             BAD("service.assessor_office_id", "a free service names no assessor or treasurer");

@@ -28,6 +28,10 @@
 #define T(x)        PATEN__MESSAGE_TYPE__MESSAGE_TYPE_##x
 
 #define AUDIT_ROLES (R(AUDITOR) | R(ADMIN) | R(PIMPINAN))
+/* The kecamatan's own staff, who move files; and who may read them. */
+#define KEC_STAFF    (R(LOKET) | R(CAMAT) | R(SEKRETARIAT) | R(TIM_TEKNIS))
+#define FILE_READERS (KEC_STAFF | R(KASIR) | R(PIMPINAN) | R(AUDITOR))
+#define ADDRESSEES   (KEC_STAFF | R(KASIR))
 
 static const struct pd_handler handlers[] = {
     { T(HELLO), pd_handle_hello, PD_HANDLER_BEFORE_HELLO | PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
@@ -57,6 +61,30 @@ static const struct pd_handler handlers[] = {
     { T(LIST_SERVICES), pd_handle_list_services, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
     { T(GET_SERVICE), pd_handle_get_service, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
     { T(SAVE_SERVICE), pd_handle_save_service, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(FIND_APPLICANT), pd_handle_find_applicant, 0, FILE_READERS, PD_SCOPE_NONE },
+    { T(TAKE_IN), pd_handle_take_in, 0, R(LOKET), PD_SCOPE_NONE },
+    { T(GET_FILE), pd_handle_get_file, 0, FILE_READERS, PD_SCOPE_NONE },
+    { T(SEARCH_FILES), pd_handle_search_files, 0, FILE_READERS, PD_SCOPE_OFFICE },
+    { T(LIST_REGISTER), pd_handle_list_register, 0, FILE_READERS, PD_SCOPE_OFFICE },
+    { T(RETURN_FILE), pd_handle_return_file, 0, KEC_STAFF, PD_SCOPE_NONE },
+    { T(RESUME_FILE), pd_handle_resume_file, 0, R(LOKET), PD_SCOPE_NONE },
+    { T(WITHDRAW_FILE), pd_handle_withdraw_file, 0, R(LOKET), PD_SCOPE_NONE },
+    { T(SET_SURVEY), pd_handle_set_survey, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(SUBMIT_SURVEY), pd_handle_submit_survey, 0, R(TIM_TEKNIS), PD_SCOPE_NONE },
+    { T(RECORD_MEETING), pd_handle_record_meeting, 0, R(SEKRETARIAT), PD_SCOPE_NONE },
+    { T(RECOMMEND), pd_handle_recommend, 0, R(SEKRETARIAT), PD_SCOPE_NONE },
+    { T(DECIDE), pd_handle_decide, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(FORWARD), pd_handle_forward, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(RECORD_AGENCY_OUTCOME), pd_handle_record_agency_outcome, 0, R(LOKET) | R(SEKRETARIAT),
+      PD_SCOPE_NONE },
+    { T(SIGN), pd_handle_sign, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(HAND_OVER), pd_handle_hand_over, 0, R(LOKET), PD_SCOPE_NONE },
+    { T(DISPOSE), pd_handle_dispose, 0, KEC_STAFF, PD_SCOPE_NONE },
+    { T(INBOX), pd_handle_inbox, 0, ADDRESSEES, PD_SCOPE_NONE },
+    { T(OPEN_DISPOSITION), pd_handle_open_disposition, 0, ADDRESSEES, PD_SCOPE_NONE },
+    { T(COMPLETE_DISPOSITION), pd_handle_complete_disposition, 0, ADDRESSEES, PD_SCOPE_NONE },
+    { T(VERIFY_DOCUMENT), pd_handle_verify_document, PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
+    { T(GET_SIGNING_KEYS), pd_handle_get_signing_keys, PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS
@@ -303,6 +331,28 @@ void pd_request_fail_retry(struct pd_request *req, int code, const char *message
     err.retryable = true;
     err.detail = (char *)(detail ? detail : "");
     err.retry_after_ms = retry_after_ms;
+    pd_debug(req->conn_id, "request %u refused with %s: %s", req->id, paten_err_name(code),
+             err.detail);
+    if (paten_msg_pack_frame(req->type, PATEN_FLAG_REPLY | PATEN_FLAG_ERROR, req->id, &err.base,
+                             &buf, &len) == 0)
+        pd_conn_send(req->conn, buf, len);
+    request_end(req);
+}
+
+void pd_request_fail_state(struct pd_request *req, int code, const char *message, const char *field,
+                           int current_state, int64_t current_version, const char *detail)
+{
+    Paten__Error err = PATEN__ERROR__INIT;
+    uint8_t *buf;
+    size_t len;
+
+    err.code = (Paten__ErrorCode)code;
+    err.message = (char *)(message ? message : paten_err_message(code));
+    err.field = (char *)(field ? field : "");
+    err.retryable = paten_err_retryable(code);
+    err.detail = (char *)(detail ? detail : "");
+    err.current_state = current_state;
+    err.current_version = current_version;
     pd_debug(req->conn_id, "request %u refused with %s: %s", req->id, paten_err_name(code),
              err.detail);
     if (paten_msg_pack_frame(req->type, PATEN_FLAG_REPLY | PATEN_FLAG_ERROR, req->id, &err.base,

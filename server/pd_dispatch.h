@@ -81,6 +81,11 @@ void pd_request_reply(struct pd_request *req, const ProtobufCMessage *reply);
 void pd_request_fail(struct pd_request *req, int code, const char *message, const char *field,
                      const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* pd_request_fail for a file whose state or version is in the way: Error.current_state and
+ * current_version tell the client where the file is now. */
+void pd_request_fail_state(struct pd_request *req, int code, const char *message, const char *field,
+                           int current_state, int64_t current_version, const char *detail);
+
 /* pd_request_fail with Error.retry_after_ms set (ACCOUNT_LOCKED, RATE_LIMITED). */
 void pd_request_fail_retry(struct pd_request *req, int code, const char *message,
                            int64_t retry_after_ms, const char *detail);
@@ -129,6 +134,35 @@ void pd_handle_set_cuti_bersama_open(struct pd_request *req, const ProtobufCMess
 void pd_handle_list_services(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_get_service(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_save_service(struct pd_request *req, const ProtobufCMessage *msg);
+
+/* Files: the counter (pd_intake.c), queries (pd_file_query.c), changes (pd_file_actions.c). */
+void pd_handle_find_applicant(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_take_in(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_get_file(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_search_files(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_return_file(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_resume_file(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_withdraw_file(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_set_survey(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_submit_survey(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_record_meeting(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_recommend(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_decide(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_forward(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_record_agency_outcome(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_sign(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_hand_over(struct pd_request *req, const ProtobufCMessage *msg);
+
+/* Dispositions (pd_dispositions.c). */
+void pd_handle_dispose(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_inbox(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_open_disposition(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_complete_disposition(struct pd_request *req, const ProtobufCMessage *msg);
+
+/* Documents (pd_documents.c; declared in pd_documents.h too). */
+void pd_handle_verify_document(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_get_signing_keys(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_list_register(struct pd_request *req, const ProtobufCMessage *msg);
 
 /* Audit (pd_audit.c). */
 void pd_handle_verify_audit(struct pd_request *req, const ProtobufCMessage *msg);

@@ -204,6 +204,16 @@ void pd_idem_fail_db(struct pd_request *req, const struct pd_db_result *r, const
     pd_request_fail_db(req, r, what);
 }
 
+void pd_idem_abort_state(struct pd_request *req, struct pd_db_txn *t, int code, const char *message,
+                         const char *field, int current_state, int64_t current_version,
+                         const char *detail)
+{
+    pd_db_txn_rollback(t);
+    idem_free(req->idem);
+    req->idem = NULL;
+    pd_request_fail_state(req, code, message, field, current_state, current_version, detail);
+}
+
 void pd_idem_abort(struct pd_request *req, struct pd_db_txn *t, int code, const char *message,
                    const char *field, const char *detail)
 {

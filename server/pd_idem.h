@@ -41,6 +41,11 @@ void pd_idem_commit(struct pd_request *req, struct pd_db_txn *t, struct pd_db_ba
 void pd_idem_abort(struct pd_request *req, struct pd_db_txn *t, int code, const char *message,
                    const char *field, const char *detail);
 
+/* pd_idem_abort for a file in the wrong state or at another version (pd_request_fail_state). */
+void pd_idem_abort_state(struct pd_request *req, struct pd_db_txn *t, int code, const char *message,
+                         const char *field, int current_state, int64_t current_version,
+                         const char *detail);
+
 /* For a step after the claim that failed in the database (the transaction is already rolled
  * back): forgets the claim and fails the request like pd_request_fail_db. */
 void pd_idem_fail_db(struct pd_request *req, const struct pd_db_result *r, const char *what);

@@ -9,9 +9,16 @@
 
 #include <stddef.h>
 
-#define USERS       PD_SQL_USER_COLUMNS
-#define SERVICES    PD_SQL_SERVICE_COLUMNS
-#define DELEGATIONS PD_SQL_DELEGATION_COLUMNS
+#define USERS        PD_SQL_USER_COLUMNS
+#define SERVICES     PD_SQL_SERVICE_COLUMNS
+#define DELEGATIONS  PD_SQL_DELEGATION_COLUMNS
+#define FILES        PD_SQL_FILE_COLUMNS
+#define SUMMARIES    PD_SQL_FILE_SUMMARY_COLUMNS
+#define DISPOSITIONS PD_SQL_DISPOSITION_COLUMNS
+#define APPLICANTS   PD_SQL_APPLICANT_COLUMNS
+/* The states in which a file's deadline still runs (pd_files.c keeps the same list). */
+#define RUNNING_STATES \
+    "('RECEIVED','SURVEYED','RECOMMENDED','APPROVED','AWAITING_ASSESSMENT','FORWARDED','PAID')"
 #define SETTING_INT(key, dflt) \
     "coalesce((SELECT value::int FROM settings WHERE key = '" key "'), " #dflt ")"
 #define IDLE_MINUTES SETTING_INT("auth.session_idle_minutes", 480)
@@ -264,6 +271,222 @@ static const char *const sql_text[PD_STMT__COUNT] = {
     [PD_STMT_SERVICE_SET_CURRENT] =
         "UPDATE services SET current_version = $2::int, active = $3::boolean "
         "WHERE id = $1::bigint",
+
+    /* ---- files ------------------------------------------------------------------------------ */
+    /* Where an office keeps its time: code, name, closing minute, region code and zone, kind. */
+    [PD_STMT_OFFICE_CONTEXT] =
+        "SELECT o.code, o.name, (extract(hour FROM o.closes) * 60 + extract(minute FROM o.closes))"
+        "::int, r.code, r.time_zone, o.kind::text, o.region_id, r.cuti_bersama_open "
+        "FROM offices o JOIN regions r ON r.id = o.region_id WHERE o.id = $1::bigint",
+    /* The applicant any of the numbers finds ($2..$4: NIK, NIB, NPWP; NULL to skip). */
+    [PD_STMT_APPLICANT_FIND] =
+        "SELECT " APPLICANTS " FROM applicants a WHERE a.region_id = $1::bigint "
+        "AND (a.nik = $2::text OR a.nib = $3::text OR a.npwp = $4::text) ORDER BY a.id LIMIT 1",
+    [PD_STMT_APPLICANT_UPSERT] =
+        "SELECT applicant_upsert($1::bigint, $2::applicant_kind, $3::text, $4::text, $5::text, "
+        "$6::text, $7::text, $8::text, $9::text, $10::text, ms_to_ts($11::bigint))",
+    /* An applicant's files at an office ($2 = 0: the whole region), newest first. */
+    [PD_STMT_APPLICANT_FILES] =
+        "SELECT " SUMMARIES " FROM file_summary_view v WHERE v.applicant_id = $1::bigint "
+        "AND ($2::bigint = 0 OR v.office_id = $2::bigint) ORDER BY v.received_at DESC LIMIT 50",
+    [PD_STMT_SIGNING_KEY] =
+        "SELECT key_id, public_key, secret_key FROM signing_keys WHERE region_id = $1::bigint "
+        "AND active",
+    [PD_STMT_SIGNING_KEYS_LIST] =
+        "SELECT r.code, k.key_id, k.public_key, ts_to_ms(k.created_at) FROM signing_keys k "
+        "JOIN regions r ON r.id = k.region_id WHERE $1::text = '' OR r.code = $1::text "
+        "ORDER BY r.code, k.created_at",
+    [PD_STMT_TAKE_NUMBER] =
+        "SELECT seq, number FROM take_number($1::bigint, $2::document_kind, $3::text, $4::int)",
+    [PD_STMT_DOCUMENT_INSERT] =
+        "INSERT INTO documents (office_id, kind, series, year, seq, number, file_id, subject, "
+        "amount, issued_at, issued_date, issued_by, issued_by_name, signed_as, key_id, "
+        "verification) SELECT $1::bigint, $2::document_kind, $3::text, $4::int, $5::int, $6::text, "
+        "(SELECT id FROM files WHERE register_number = $7::text), $8::text, $9::bigint, "
+        "ms_to_ts($10::bigint), $11::date, $12::bigint, u.name, $13::text, $14::text, $15::text "
+        "FROM users u WHERE u.id = $12::bigint",
+    /* What the register says of a number, for VerifyDocument. */
+    [PD_STMT_DOCUMENT_LOOKUP] =
+        "SELECT r.code, d.kind::text, to_char(d.issued_date, 'YYYY-MM-DD'), d.amount, d.subject, "
+        "coalesce(v.reason, ''), d.key_id, d.verification FROM documents d "
+        "JOIN offices o ON o.id = d.office_id JOIN regions r ON r.id = o.region_id "
+        "LEFT JOIN document_voids v ON v.document_id = d.id WHERE d.number = $1::text",
+    /* A register's numbers in order ($5, $6: optional local date bounds). */
+    [PD_STMT_REGISTER_LIST] =
+        "SELECT d.seq, d.number, ts_to_ms(d.issued_at), to_char(d.issued_date, 'YYYY-MM-DD'), "
+        "coalesce(d.file_id, 0), coalesce(f.register_number, ''), d.subject, "
+        "coalesce(sv.name, ''), d.issued_by_name, coalesce(v.reason, '') FROM documents d "
+        "LEFT JOIN files f ON f.id = d.file_id LEFT JOIN service_versions sv "
+        "ON sv.service_id = f.service_id AND sv.version = f.service_version "
+        "LEFT JOIN document_voids v ON v.document_id = d.id "
+        "WHERE d.office_id = $1::bigint AND d.kind = $2::document_kind AND d.series = $3::text "
+        "AND d.year = $4::int AND ($5::date IS NULL OR d.issued_date >= $5::date) "
+        "AND ($6::date IS NULL OR d.issued_date <= $6::date) ORDER BY d.seq",
+    [PD_STMT_INTAKE_RETURN_INSERT] =
+        "INSERT INTO intake_returns (office_id, service_id, service_version, applicant_name, "
+        "missing, number, at, by_user) VALUES ($1::bigint, $2::bigint, $3::int, $4::text, "
+        "$5::jsonb, $6::text, ms_to_ts($7::bigint), $8::bigint)",
+    /* A new file's id, taken before its row so that one round trip writes the row, its
+     * history and its receipt. */
+    [PD_STMT_FILE_NEXT_ID] = "SELECT nextval(pg_get_serial_sequence('files', 'id'))",
+    [PD_STMT_FILE_INSERT] =
+        "INSERT INTO files (region_id, office_id, service_id, service_version, kind, has_fee, "
+        "forwarded, survey_needed, applicant_id, representative, fields, requirements, "
+        "register_number, state, received_at, deadline_at, deadline_working_days, created_by, "
+        "renewal_of, updated_at, id) OVERRIDING SYSTEM VALUE VALUES ($1::bigint, $2::bigint, "
+        "$3::bigint, $4::int, $5::service_kind, $6::boolean, $7::boolean, $8::boolean, "
+        "$9::bigint, $10::jsonb, $11::jsonb, $12::jsonb, $13::text, 'RECEIVED', "
+        "ms_to_ts($14::bigint), ms_to_ts($15::bigint), $16::int, $17::bigint, $18::bigint, "
+        "ms_to_ts($14::bigint), $19::bigint)",
+    [PD_STMT_FILE_GET] =
+        "SELECT " FILES " FROM file_view v WHERE v.id = $1::bigint AND v.region_id = $2::bigint",
+    [PD_STMT_FILE_GET_BY_NUMBER] =
+        "SELECT " FILES " FROM file_view v WHERE v.register_number = $1::text "
+        "AND v.region_id = $2::bigint",
+    [PD_STMT_FILE_HISTORY] =
+        "SELECT ts_to_ms(h.at), h.action, coalesce(h.from_state::text, ''), "
+        "coalesce(h.to_state::text, ''), h.actor_name, h.actor_as, h.note FROM file_history h "
+        "WHERE h.file_id = $1::bigint ORDER BY h.id",
+    [PD_STMT_FILE_DISPOSITIONS] =
+        "SELECT " DISPOSITIONS " FROM disposition_view v WHERE v.file_id = $1::bigint "
+        "ORDER BY v.id",
+    /* The file a change is about, locked, with what the change's checks need (pd_sql.h's
+     * enum pd_file_lock_col names the columns). */
+    [PD_STMT_FILE_LOCK] =
+        "SELECT f.id, f.office_id, f.state::text, f.version, f.kind::text, f.has_fee, "
+        "f.forwarded, f.survey_needed, coalesce(f.resumes_to::text, ''), "
+        "coalesce(ts_to_ms(f.returned_at), 0), ts_to_ms(f.deadline_at), f.paused_working_days, "
+        "f.service_id, f.service_version, f.fields::text, a.name, r.code, r.time_zone, o.code, "
+        "(extract(hour FROM o.closes) * 60 + extract(minute FROM o.closes))::int, s.code, "
+        "sv.validity_unit::text, sv.validity_amount, f.requirements::text, "
+        "ts_to_ms(f.received_at), f.deadline_working_days, sv.fields::text, f.region_id, "
+        "f.register_number, sv.survey::text, sv.requirements::text, o.name "
+        "FROM files f JOIN applicants a ON a.id = f.applicant_id "
+        "JOIN offices o ON o.id = f.office_id JOIN regions r ON r.id = f.region_id "
+        "JOIN services s ON s.id = f.service_id JOIN service_versions sv "
+        "ON sv.service_id = f.service_id AND sv.version = f.service_version "
+        "WHERE f.id = $1::bigint AND f.region_id = $2::bigint FOR UPDATE OF f",
+    /* The region's closed days (day numbers since 1970) from the local day file $1 was
+     * received until 800 days (365 working days, and more) after the local day of $2 (now). */
+    [PD_STMT_FILE_CLOSED_DAYS] =
+        "SELECT (c.day - date '1970-01-01') FROM files f JOIN regions r ON r.id = f.region_id, "
+        "LATERAL region_closed_days(f.region_id, (f.received_at AT TIME ZONE r.time_zone)::date, "
+        "(ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date + 800) c WHERE f.id = $1::bigint",
+    /* $1 region, $2 office (0: all), $3 register number, $4 applicant number, $5 name part,
+     * $6 service, $7 state, $8..$9 received dates, $10 overdue only, $11 now, $12 offset,
+     * $13 limit; the last column is the count of all matches. */
+    [PD_STMT_FILE_SEARCH] =
+        "SELECT " SUMMARIES ", count(*) OVER () FROM file_summary_view v "
+        "JOIN applicants a ON a.id = v.applicant_id JOIN regions r ON r.id = v.region_id "
+        "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        "AND ($3::text = '' OR v.register_number = $3::text) "
+        "AND ($4::text = '' OR a.nik = $4::text OR a.nib = $4::text OR a.npwp = $4::text "
+        "  OR a.responsible_nik = $4::text) "
+        "AND ($5::text = '' OR lower(a.name) LIKE '%' || lower($5::text) || '%') "
+        "AND ($6::bigint = 0 OR v.service_id = $6::bigint) "
+        "AND ($7::text = '' OR v.state = $7::text) "
+        "AND ($8::date IS NULL OR (v.received_at AT TIME ZONE r.time_zone)::date >= $8::date) "
+        "AND ($9::date IS NULL OR (v.received_at AT TIME ZONE r.time_zone)::date <= $9::date) "
+        "AND (NOT $10::boolean OR (v.deadline_at_ms < $11::bigint AND v.state IN " RUNNING_STATES
+        ")) ORDER BY v.received_at DESC, v.id DESC OFFSET $12::int LIMIT $13::int",
+    /* The changes of a file: each bumps the version (the trigger insists) and its time; all
+     * start with $1 the file, $2 the version seen, $3 now. */
+    [PD_STMT_FILE_SET_STATE] =
+        "UPDATE files SET state = $4::file_state, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_TOUCH] =
+        "UPDATE files SET version = version + 1, updated_at = ms_to_ts($3::bigint) "
+        "WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_RETURN] =
+        "UPDATE files SET resumes_to = state, state = 'RETURNED', version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint), returned_at = ms_to_ts($3::bigint), "
+        "returned_reason = $4::text, returned_missing = $5::jsonb "
+        "WHERE id = $1::bigint AND version = $2::bigint",
+    /* $4 the moved deadline, $5 the paused working days in all, $6 the requirements now. */
+    [PD_STMT_FILE_RESUME] =
+        "UPDATE files SET state = resumes_to, resumes_to = NULL, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint), deadline_at = ms_to_ts($4::bigint), "
+        "paused_working_days = $5::int, requirements = $6::jsonb, returned_at = NULL, "
+        "returned_reason = NULL, returned_missing = NULL "
+        "WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_WITHDRAW] =
+        "UPDATE files SET state = 'WITHDRAWN', resumes_to = NULL, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint), withdrawn_reason = $4::text "
+        "WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_SET_SURVEY] =
+        "UPDATE files SET survey_needed = $4::boolean, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_RECOMMEND] =
+        "UPDATE files SET state = 'RECOMMENDED', recommended_can_process = $4::boolean, "
+        "recommendation_note = $5::text, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_REJECT] =
+        "UPDATE files SET state = 'REJECTED', decision_reason = $4::text, version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_AGENCY_OUTCOME] =
+        "UPDATE files SET state = $4::file_state, agency_document_number = $5::text, "
+        "decision_reason = nullif($6::text, ''), version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    /* $4 SK number, $5 signer, $6 signed_as, $7 valid until (NULL: no expiry). */
+    [PD_STMT_FILE_SIGN] = "UPDATE files SET state = 'SIGNED', sk_number = $4::text, signed_at = "
+                          "ms_to_ts($3::bigint), "
+                          "signed_by = $5::bigint, signed_as = $6::text, valid_until = $7::date, "
+                          "version = version + 1, updated_at = ms_to_ts($3::bigint) "
+                          "WHERE id = $1::bigint AND version = $2::bigint",
+    [PD_STMT_FILE_HAND_OVER] =
+        "UPDATE files SET state = 'HANDED_OVER', handed_over_at = ms_to_ts($3::bigint), "
+        "handed_to_name = $4::text, handed_to_nik = nullif($5::text, ''), version = version + 1, "
+        "updated_at = ms_to_ts($3::bigint) WHERE id = $1::bigint AND version = $2::bigint",
+    /* $1 file, $2 at, $3 action, $4 from, $5 to (NULL: no transition), $6 actor, $7 as, $8 note */
+    [PD_STMT_HISTORY_INSERT] =
+        "INSERT INTO file_history (file_id, at, action, from_state, to_state, actor_id, "
+        "actor_name, actor_as, note) SELECT $1::bigint, ms_to_ts($2::bigint), $3::text, "
+        "$4::file_state, $5::file_state, u.id, u.name, $7::text, $8::text FROM users u "
+        "WHERE u.id = $6::bigint",
+    [PD_STMT_SURVEY_INSERT] =
+        "INSERT INTO file_surveys (file_id, day, team, findings, measurements, number, filed_by, "
+        "filed_at) VALUES ($1::bigint, $2::date, $3::jsonb, $4::text, $5::jsonb, $6::text, "
+        "$7::bigint, ms_to_ts($8::bigint))",
+    [PD_STMT_MEETING_INSERT] =
+        "INSERT INTO file_meetings (file_id, day, participants, minutes, decision, number, "
+        "filed_by, filed_at) VALUES ($1::bigint, $2::date, $3::jsonb, $4::text, $5::text, "
+        "$6::text, $7::bigint, ms_to_ts($8::bigint))",
+
+    /* ---- dispositions ---------------------------------------------------------------------- */
+    [PD_STMT_DISPOSITION_NEXT_ID] = "SELECT nextval(pg_get_serial_sequence('dispositions', 'id'))",
+    [PD_STMT_DISPOSITION_INSERT] =
+        "INSERT INTO dispositions (id, file_id, office_id, from_user, from_as, to_user, to_role, "
+        "instruction, due_at, created_at) OVERRIDING SYSTEM VALUE VALUES ($1::bigint, $2::bigint, "
+        "$3::bigint, $4::bigint, $5::text, $6::bigint, $7::user_role, $8::text, "
+        "ms_to_ts($9::bigint), ms_to_ts($10::bigint))",
+    [PD_STMT_DISPOSITION_GET] =
+        "SELECT " DISPOSITIONS " FROM disposition_view v WHERE v.id = $1::bigint "
+        "AND v.region_id = $2::bigint",
+    [PD_STMT_DISPOSITION_LOCK] =
+        "SELECT d.id, d.version, coalesce(d.to_user, 0), coalesce(d.to_role::text, ''), "
+        "d.office_id, d.read_at IS NOT NULL, d.completed_at IS NOT NULL, d.from_user, "
+        "coalesce(u.name, ''), d.file_id FROM dispositions d JOIN files f ON f.id = d.file_id "
+        "LEFT JOIN users u ON u.id = d.to_user "
+        "WHERE d.id = $1::bigint AND f.region_id = $2::bigint FOR UPDATE OF d",
+    [PD_STMT_DISPOSITION_OPEN] =
+        "UPDATE dispositions SET read_at = coalesce(read_at, ms_to_ts($3::bigint)), "
+        "to_user = coalesce(to_user, $2::bigint), version = version + 1 "
+        "WHERE id = $1::bigint AND version = $4::bigint",
+    [PD_STMT_DISPOSITION_COMPLETE] =
+        "UPDATE dispositions SET completed_at = ms_to_ts($2::bigint), response = $3::text, "
+        "version = version + 1 WHERE id = $1::bigint AND version = $4::bigint",
+    /* Open dispositions to $1 or to a role of $3 at office $2; with $4, the last 50 done too. */
+    [PD_STMT_INBOX] =
+        "(SELECT " DISPOSITIONS " FROM disposition_view v WHERE v.completed_at IS NULL "
+        " AND (v.to_user = $1::bigint OR (v.to_user = 0 AND v.office_id = $2::bigint "
+        " AND v.to_role_enum = ANY ($3::user_role[]))) ORDER BY v.due_at, v.id) "
+        "UNION ALL (SELECT " DISPOSITIONS " FROM disposition_view v WHERE $4::boolean "
+        " AND v.completed_at IS NOT NULL AND v.to_user = $1::bigint "
+        " ORDER BY v.completed_at DESC LIMIT 50)",
+    /* An active user of an office (a disposition's addressee): id, name, roles. */
+    [PD_STMT_USER_IN_OFFICE] =
+        "SELECT v.id, v.name, v.roles FROM user_view v WHERE v.id = $1::bigint "
+        "AND v.office_id = $2::bigint AND v.active",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

@@ -60,7 +60,49 @@
     X(SERVICE_LOCK, 2)            \
     X(SERVICE_INSERT, 2)          \
     X(SERVICE_VERSION_INSERT, 19) \
-    X(SERVICE_SET_CURRENT, 3)
+    X(SERVICE_SET_CURRENT, 3)     \
+    X(OFFICE_CONTEXT, 1)          \
+    X(APPLICANT_FIND, 4)          \
+    X(APPLICANT_UPSERT, 11)       \
+    X(APPLICANT_FILES, 2)         \
+    X(SIGNING_KEY, 1)             \
+    X(SIGNING_KEYS_LIST, 1)       \
+    X(TAKE_NUMBER, 4)             \
+    X(DOCUMENT_INSERT, 15)        \
+    X(DOCUMENT_LOOKUP, 1)         \
+    X(REGISTER_LIST, 6)           \
+    X(INTAKE_RETURN_INSERT, 8)    \
+    X(FILE_NEXT_ID, 0)            \
+    X(FILE_INSERT, 19)            \
+    X(FILE_GET, 2)                \
+    X(FILE_GET_BY_NUMBER, 2)      \
+    X(FILE_HISTORY, 1)            \
+    X(FILE_DISPOSITIONS, 1)       \
+    X(FILE_LOCK, 2)               \
+    X(FILE_CLOSED_DAYS, 2)        \
+    X(FILE_SEARCH, 13)            \
+    X(FILE_SET_STATE, 4)          \
+    X(FILE_TOUCH, 3)              \
+    X(FILE_RETURN, 5)             \
+    X(FILE_RESUME, 6)             \
+    X(FILE_WITHDRAW, 4)           \
+    X(FILE_SET_SURVEY, 4)         \
+    X(FILE_RECOMMEND, 5)          \
+    X(FILE_REJECT, 4)             \
+    X(FILE_AGENCY_OUTCOME, 6)     \
+    X(FILE_SIGN, 7)               \
+    X(FILE_HAND_OVER, 5)          \
+    X(HISTORY_INSERT, 8)          \
+    X(SURVEY_INSERT, 8)           \
+    X(MEETING_INSERT, 8)          \
+    X(DISPOSITION_NEXT_ID, 0)     \
+    X(DISPOSITION_INSERT, 10)     \
+    X(DISPOSITION_GET, 2)         \
+    X(DISPOSITION_LOCK, 2)        \
+    X(DISPOSITION_OPEN, 4)        \
+    X(DISPOSITION_COMPLETE, 4)    \
+    X(INBOX, 4)                   \
+    X(USER_IN_OFFICE, 2)
 
 enum pd_stmt {
 #define PD_SQL_ENUM(name, nparams) PD_STMT_##name,
@@ -99,5 +141,76 @@ const struct pd_sql_info *pd_sql_info(enum pd_stmt stmt);
     "d.id, d.role, d.kind, d.from_user_id, d.from_name, d.to_user_id, d.to_name, " \
     "d.valid_from_ms, d.valid_until_ms, d.reason, d.ended_at_ms, d.office_id"
 #define PD_SQL_DELEGATION_NCOLS 12
+
+/* The 59 columns of a File, from file_view v (read by pd_file_from_row). */
+#define PD_SQL_FILE_COLUMNS                                                                      \
+    "v.id, v.version, v.register_number, v.office_id, v.office_code, v.office_name, "            \
+    "v.service_id, v.service_version, v.service_code, v.service_name, v.kind, v.survey_policy, " \
+    "v.authority, v.forward_agency, v.fee, v.state, v.resumes_to, v.applicant_id, "              \
+    "v.applicant_kind, v.nik, v.nib, v.npwp, v.responsible_nik, v.responsible_name, "            \
+    "v.applicant_name, v.address, v.phone, v.representative, v.fields, v.requirements, "         \
+    "v.received_at_ms, v.deadline_at_ms, v.deadline_working_days, v.paused_working_days, "       \
+    "v.returned_at_ms, v.returned_reason, v.returned_missing, v.survey_needed, v.survey, "       \
+    "v.meetings, v.recommended_can_process, v.recommendation_note, v.decision_reason, "          \
+    "v.agency_document_number, v.sk_number, v.signed_at_ms, v.signed_by_name, v.signed_as, "     \
+    "v.valid_until, v.handed_over_at_ms, v.handed_to_name, v.withdrawn_reason, v.renewal_of, "   \
+    "v.renewal_of_number, v.documents, v.updated_at_ms, v.region_id, v.has_fee, v.forwarded"
+#define PD_SQL_FILE_NCOLS 59
+
+/* The 11 columns of a FileSummary, from file_summary_view v. */
+#define PD_SQL_FILE_SUMMARY_COLUMNS                                                       \
+    "v.id, v.version, v.register_number, v.office_code, v.service_code, v.service_name, " \
+    "v.applicant_name, v.state, v.received_at_ms, v.deadline_at_ms, v.updated_at_ms"
+#define PD_SQL_FILE_SUMMARY_NCOLS 11
+
+/* The 20 columns of a Disposition, from disposition_view v. */
+#define PD_SQL_DISPOSITION_COLUMNS                                                         \
+    "v.id, v.version, v.file_id, v.register_number, v.service_name, v.applicant_name, "    \
+    "v.file_state, v.from_user, v.from_name, v.from_as, v.to_user, v.to_name, v.to_role, " \
+    "v.office_id, v.instruction, v.due_ms, v.created_ms, v.read_ms, v.completed_ms, v.response"
+#define PD_SQL_DISPOSITION_NCOLS 20
+
+/* The 10 columns of an Applicant, from applicants a. */
+#define PD_SQL_APPLICANT_COLUMNS                                                           \
+    "a.id, a.kind::text, coalesce(a.nik, ''), coalesce(a.nib, ''), coalesce(a.npwp, ''), " \
+    "coalesce(a.responsible_nik, ''), a.responsible_name, a.name, a.address, a.phone"
+#define PD_SQL_APPLICANT_NCOLS 10
+
+/* FILE_LOCK's columns, by name. */
+enum pd_file_lock_col {
+    PD_FL_ID,
+    PD_FL_OFFICE_ID,
+    PD_FL_STATE,
+    PD_FL_VERSION,
+    PD_FL_KIND,
+    PD_FL_HAS_FEE,
+    PD_FL_FORWARDED,
+    PD_FL_SURVEY_NEEDED,
+    PD_FL_RESUMES_TO,
+    PD_FL_RETURNED_AT_MS,
+    PD_FL_DEADLINE_MS,
+    PD_FL_PAUSED,
+    PD_FL_SERVICE_ID,
+    PD_FL_SERVICE_VERSION,
+    PD_FL_FIELDS,
+    PD_FL_APPLICANT_NAME,
+    PD_FL_REGION_CODE,
+    PD_FL_TIME_ZONE,
+    PD_FL_OFFICE_CODE,
+    PD_FL_CLOSES_MIN,
+    PD_FL_SERVICE_CODE,
+    PD_FL_VALIDITY_UNIT,
+    PD_FL_VALIDITY_AMOUNT,
+    PD_FL_REQUIREMENTS,
+    PD_FL_RECEIVED_MS,
+    PD_FL_DEADLINE_DAYS,
+    PD_FL_FIELD_SPECS,
+    PD_FL_REGION_ID,
+    PD_FL_REGISTER_NUMBER,
+    PD_FL_SURVEY_POLICY,
+    PD_FL_SERVICE_REQUIREMENTS,
+    PD_FL_OFFICE_NAME,
+    PD_FL__COUNT
+};
 
 #endif
