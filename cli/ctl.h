@@ -92,6 +92,11 @@ int64_t ctl_office_id(Ctl *ctl, const char *code, int *status);
 int ctl_cmd_user(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_audit(Ctl *ctl, char **args, int nargs);
 
+/* patenctl verify, patenctl keys (ctl_verify.c) */
+extern const GOptionEntry ctl_verify_entries[];
+int ctl_cmd_verify(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_keys(Ctl *ctl, char **args, int nargs);
+
 /* patenctl calendar ..., patenctl service ... (ctl_catalog.c) */
 int ctl_cmd_calendar(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_service(Ctl *ctl, char **args, int nargs);

@@ -6,6 +6,9 @@
  *     info               ServerInfo as pretty JSON, every field shown
  *     call RPC [JSON|-]  any request written as proto3 JSON; the reply printed as JSON
  *     watch              every event the server pushes, one JSON line each
+ *     user, audit        administration (ctl_admin.c)
+ *     calendar, service  the calendar and the catalog (ctl_catalog.c)
+ *     keys, verify       documents' signatures, offline too (ctl_verify.c)
  *
  * With --user, each command logs in (Login) right after Hello, on its one connection.
  *
@@ -607,6 +610,15 @@ static const Command commands[] = {
       "the service catalog of your region; ADMIN: save a service or a new\n"
       "version of one from the JSON 'service show' prints",
       NULL, ctl_cmd_service, TRUE },
+    { "keys", "keys [REGION]",
+      "print the regions' document-signing public keys as JSON (no login\n"
+      "needed), for 'verify --keys'",
+      NULL, ctl_cmd_keys },
+    { "verify", "verify TEXT|- [--keys FILE]",
+      "check a document's QR code text: offline against a key file of\n"
+      "'patenctl keys', or on the server (signature and register); exit 1\n"
+      "when not valid",
+      ctl_verify_entries, ctl_cmd_verify },
 };
 
 /* ---- main --------------------------------------------------------------------------------- */
@@ -776,9 +788,12 @@ static int run(int argc, char **argv)
         if (strcmp(args[1], commands[i].name) == 0)
             cmd = &commands[i];
     if (cmd == NULL) {
-        g_autofree char *what = g_strdup_printf("unknown command '%s' (commands: ping, info, "
-                                                "call, watch, user, audit)",
-                                                args[1]);
+        GString *names = g_string_new(NULL);
+        g_autofree char *what = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "", commands[i].name);
+        what = g_strdup_printf("unknown command '%s' (commands: %s)", args[1], names->str);
+        g_string_free(names, TRUE);
         return usage_error(what, NULL);
     }
 

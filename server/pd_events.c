@@ -30,8 +30,9 @@
 struct pd_events {
     bool started;
     bool fetching;
-    bool again; /* a NOTIFY came during a fetch */
-    uint64_t seen;
+    bool again;       /* a NOTIFY came during a fetch */
+    uint64_t seen;    /* delivered to every subscribed connection up to here */
+    uint64_t applied; /* this process's memory reflects the events up to here */
 };
 
 /* One outbox row, as read. */
@@ -167,9 +168,12 @@ static void end_session(struct pd_session *s, void *arg)
         s->ended = true;
 }
 
+static void fetch(struct pd_server *srv);
+
 struct refresh_ctx {
     struct pd_server *srv;
     int64_t user_id;
+    uint64_t seq;
 };
 
 static void apply_acting(struct pd_session *s, void *arg)
@@ -185,29 +189,41 @@ static void acting_loaded(const struct pd_db_result *r, void *arg)
 {
     struct refresh_ctx *ctx = arg;
 
+    struct pd_events *ev = ctx->srv->events;
+
     if (r->status == 0)
         pd_session_foreach_user(ctx->srv, ctx->user_id, apply_acting, r->res[0]);
     else
         pd_warn(0, "cannot refresh the delegations of user %lld: %s", (long long)ctx->user_id,
                 r->message);
+    /* Resume delivery at the event that asked for the refresh (see fetched()). */
+    ev->applied = ctx->seq;
+    ev->fetching = false;
+    fetch(ctx->srv);
     free(ctx);
 }
 
-/* Acts on the events that change what this process holds in memory. */
-static void apply(struct pd_server *srv, const struct ev_row *e)
+/*
+ * Acts on the events that change what this process holds in memory. Returns true when the
+ * change needs a query first: the caller then stops delivering, and the query's callback
+ * resumes from this event, so that no client hears of a delegation before its session here
+ * may use it.
+ */
+static bool apply(struct pd_server *srv, const struct ev_row *e)
 {
     Paten__Event *ev;
+    bool pending = false;
 
     if (strcmp(e->kind, "OFFICES_CHANGED") == 0) {
         pd_offices_reload(srv);
-        return;
+        return false;
     }
     if (strcmp(e->kind, "SESSION_ENDED") != 0 && strcmp(e->kind, "DELEGATION_CHANGED") != 0)
-        return;
+        return false;
     ev = paten__event__unpack(NULL, e->body_len, e->body);
     if (ev == NULL) {
         pd_warn(0, "event %llu (%s) cannot be decoded", (unsigned long long)e->seq, e->kind);
-        return;
+        return false;
     }
     if (ev->body_case == PATEN__EVENT__BODY_SESSION_ENDED && e->user_id) {
         struct end_ctx ctx = { ev->session_ended->session_id,
@@ -219,15 +235,16 @@ static void apply(struct pd_server *srv, const struct ev_row *e)
         struct pd_db_batch *b = pd_db_batch_new();
         ctx->srv = srv;
         ctx->user_id = ev->delegation_changed->delegation->to_user_id;
+        ctx->seq = e->seq;
         pd_db_batch_add(b, PD_STMT_DELEGATIONS_OF_USER);
         pd_db_param_int(b, ctx->user_id);
         pd_db_param_int(b, pd_clock_now_ms()); /* every delegation not yet over */
         pd_db_run(srv->db, b, acting_loaded, ctx);
+        pending = true;
     }
     paten__event__free_unpacked(ev, NULL);
+    return pending;
 }
-
-static void fetch(struct pd_server *srv);
 
 static void fetched(const struct pd_db_result *r, void *arg)
 {
@@ -248,7 +265,14 @@ static void fetched(const struct pd_db_result *r, void *arg)
         struct ev_row e;
         if (!row_read(res, i, &e))
             continue;
-        apply(srv, &e);
+        if (e.seq > ev->applied) {
+            if (apply(srv, &e)) {
+                /* fetching stays set until the refresh is done and fetches again. */
+                PQfreemem(e.body);
+                return;
+            }
+            ev->applied = e.seq;
+        }
         for (struct pd_conn *c = srv->conns; c; c = c->next) {
             if (!c->subscribed || c->catching_up || e.seq <= c->delivered_seq)
                 continue;
@@ -289,6 +313,7 @@ void pd_events_start(struct pd_server *srv, uint64_t last_seq)
 {
     srv->events->started = true;
     srv->events->seen = last_seq;
+    srv->events->applied = last_seq;
     pd_debug(0, "delivering events after %llu", (unsigned long long)last_seq);
 }
 
@@ -362,44 +387,75 @@ static void replay_page(struct subscribe *sub)
     pd_db_run(sub->req->srv->db, b, replayed, sub);
 }
 
-void pd_handle_subscribe(struct pd_request *req, const ProtobufCMessage *msg)
+/*
+ * The newest committed event is known (not only the newest this process has read, which may lag
+ * behind a NOTIFY): choose where the replay starts, or refuse a client too far behind.
+ */
+static void subscribe_counted(const struct pd_db_result *r, void *arg)
 {
-    const Paten__SubscribeRequest *r = (const Paten__SubscribeRequest *)msg;
+    struct subscribe *sub = arg;
+    struct pd_request *req = sub->req;
+    const Paten__SubscribeRequest *q = (const Paten__SubscribeRequest *)req->in.msg;
     struct pd_conn *c = req->conn;
     uint64_t seen = pd_events_seen(req->srv);
-    struct subscribe *sub;
+    uint64_t last;
 
-    if (c->catching_up) {
-        pd_request_fail(req, PATEN_ERR_FAILED_PRECONDITION, NULL, NULL,
-                        "a Subscribe is already in progress on this connection");
+    if (r->status < 0) {
+        c->catching_up = false;
+        pd_request_fail_db(req, r, "reading the newest event");
+        free(sub);
         return;
     }
-    if (!r->from_now && r->after_sequence + MAX_REPLAY < seen) {
+    last = (uint64_t)pd_db_get_int(r->res[0], 0, 0);
+    if (last < seen)
+        last = seen;
+    if (!q->from_now && q->after_sequence + MAX_REPLAY < last) {
+        c->catching_up = false;
+        free(sub);
         pd_request_fail(req, PATEN_ERR_FAILED_PRECONDITION,
                         "Terlalu banyak perubahan terlewat; muat ulang data", "after_sequence",
                         "more than %d events behind (after %llu, newest %llu): reload the state "
                         "and subscribe with 0",
-                        MAX_REPLAY, (unsigned long long)r->after_sequence,
-                        (unsigned long long)seen);
+                        MAX_REPLAY, (unsigned long long)q->after_sequence,
+                        (unsigned long long)last);
         return;
     }
-    sub = pd_xcalloc(1, sizeof *sub);
-    sub->req = req;
     /* from_now, or a number from the future (a database restored from an older backup than the
      * client's memory): only new events. */
-    sub->after = r->from_now || r->after_sequence > seen ? seen : r->after_sequence;
+    sub->after = q->from_now || q->after_sequence > last ? last : q->after_sequence;
     sub->upto = seen;
-    c->subscribed = false;
-    c->catching_up = true;
-    if (sub->after == sub->upto) {
+    if (sub->after >= sub->upto) {
+        /* Nothing to replay; events this process has yet to read are delivered live, except
+         * those up to sub->after, which the client already has or did not ask for. */
         Paten__SubscribeReply reply = PATEN__SUBSCRIBE_REPLY__INIT;
-        c->delivered_seq = seen;
+        c->delivered_seq = sub->after;
         c->catching_up = false;
-        c->subscribed = true;
-        reply.last_sequence = seen;
+        c->subscribed = c->session != NULL;
+        reply.last_sequence = last;
         free(sub);
         pd_request_reply(req, &reply.base);
         return;
     }
     replay_page(sub);
+}
+
+void pd_handle_subscribe(struct pd_request *req, const ProtobufCMessage *msg)
+{
+    struct pd_conn *c = req->conn;
+    struct subscribe *sub;
+    struct pd_db_batch *b;
+
+    (void)msg;
+    if (c->catching_up) {
+        pd_request_fail(req, PATEN_ERR_FAILED_PRECONDITION, NULL, NULL,
+                        "a Subscribe is already in progress on this connection");
+        return;
+    }
+    sub = pd_xcalloc(1, sizeof *sub);
+    sub->req = req;
+    c->subscribed = false;
+    c->catching_up = true;
+    b = pd_db_batch_new();
+    pd_db_batch_add(b, PD_STMT_EVENT_LAST);
+    pd_db_run(req->srv->db, b, subscribe_counted, sub);
 }

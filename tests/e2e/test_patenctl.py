@@ -20,7 +20,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import pgcluster  # noqa: E402
-from paten_test import (DEMO_PASSWORD, FLAG_ERROR, FLAG_REPLY, SERVER_INFO,  # noqa: E402
+from paten_test import (DEMO_PASSWORD, FLAG_ERROR, FLAG_REPLY, SERVER_INFO, Patend,  # noqa: E402
                         PatendTestCase, main, pb)
 
 PATENCTL = os.environ.get("PATENCTL", "patenctl")
@@ -321,6 +321,69 @@ class CalendarServiceCommandsTest(PatenctlTestCase):
         p = self.as_user(ADMIN, "service", "show", "tidak-ada")
         self.assertEqual(p.returncode, 2)
         self.assertIn("no service 'tidak-ada'", p.stderr)
+
+
+class FileAndVerifyTest(PatenctlTestCase):
+    """A file through the counter and the Camat with patenctl call, and its SK checked with
+    patenctl verify: online, and offline with the saved keys after the server has gone."""
+
+    def call_as(self, user, rpc, body):
+        p = self.ctl("--user", user, "call", rpc, "-", stdin=json.dumps(body),
+                     env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def test_intake_to_signature_and_verify_offline(self):
+        services = self.call_as("loket@taman", "ListServices", {})["services"]
+        svc = [s for s in services if s["code"] == "dispensasi-nikah"][0]
+        fields = {"nama_calon_suami": "Budi", "nama_calon_istri": "Ani",
+                  "tanggal_nikah": "2026-12-01", "tempat_nikah": "KUA Taman",
+                  "kurang_dari_10_hari": "true", "duda_janda_tercatat_kawin": "false"}
+        r = self.call_as("loket@taman", "TakeIn", {
+            "serviceId": svc["id"],
+            "applicant": {"kind": "APPLICANT_KIND_PERSON", "nik": "3327014101900001",
+                          "name": "Siti Aminah"},
+            "fields": [{"name": k, "value": v} for k, v in fields.items()],
+            "requirements": ["surat-permohonan-desa", "ktp", "kk"]})
+        f = r["file"]
+        self.assertTrue(r["complete"])
+        self.assertEqual(f["registerNumber"], "TT/0001/KEC-TAMAN/2026")
+        f = self.call_as("sekretariat@taman", "Recommend", {
+            "fileId": f["id"], "version": f["version"], "canProcess": True})["file"]
+        f = self.call_as("camat@taman", "Decide", {
+            "fileId": f["id"], "version": f["version"], "approve": True})["file"]
+        f = self.call_as("camat@taman", "Sign", {"fileId": f["id"],
+                                                 "version": f["version"]})["file"]
+        sk = f["documents"][-1]["verification"]
+        # A stale version through patenctl: the server's CONFLICT, exit 1, with the state.
+        p = self.ctl("--user", "camat@taman", "call", "Sign", "-",
+                     stdin=json.dumps({"fileId": f["id"], "version": 1}),
+                     env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))
+        err = self.error_json(p)
+        self.assertEqual((err["code"], err["field"]), ("CONFLICT", "version"))
+
+        folder = pgcluster.temp_root("paten-keys-")
+        keys = os.path.join(folder, "keys.json")
+        p = self.ctl_ok("keys", "pemalang")
+        with open(keys, "w") as out:
+            out.write(p.stdout)
+        self.assertEqual([k["regionCode"] for k in json.loads(p.stdout)["keys"]], ["pemalang"])
+        p = self.ctl_ok("verify", sk)
+        self.assertIn("valid (on record): DECREE 503/0001/DISPENSASI-NIKAH/KEC-TAMAN/2026",
+                      p.stdout)
+        # Offline: no server at all.
+        self.server.stop()
+        p = self.ctl("verify", "--keys", keys, "-", stdin=sk + "\n", server=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("valid (offline): DECREE", p.stdout)
+        self.assertIn("Siti Aminah", p.stdout)
+        forged = sk.replace("Siti Aminah", "Siti Aminab")
+        p = self.ctl("verify", "--keys", keys, forged, server=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("NOT valid", p.stdout)
+        p = self.ctl("verify", "--keys", keys, "bukan kode", server=False)
+        self.assertEqual(p.returncode, 2)
+        self.server = Patend(self.db.patend_args(), env={}).start()
 
 
 class PingInfoTest(PatenctlTestCase):
