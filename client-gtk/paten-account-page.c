@@ -88,32 +88,10 @@ static void on_print_clicked(PatenAccountPage *self, GtkButton *button)
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autoptr(PatenDocument) doc =
         paten_account_sheet_new(paten_session_get_info(self->session), now);
-    const char *export_path = g_getenv(PATEN_DESK_PRINT_TO_ENV);
-    GtkWidget *top = gtk_widget_get_toplevel(GTK_WIDGET(self));
-    g_autoptr(GError) err = NULL;
-    g_autofree char *text = NULL;
-    GtkPrintOperationResult result;
+    /* The print mode (PATEN_DESK_PRINT_TO) or the print dialog. */
+    g_autofree char *text =
+        paten_document_print_from(doc, GTK_WIDGET(button), _("The account sheet"));
 
-    (void)button;
-    if (export_path != NULL && export_path[0] == '\0')
-        export_path = NULL;
-    result =
-        paten_document_print(doc, GTK_IS_WINDOW(top) ? GTK_WINDOW(top) : NULL, export_path, &err);
-    switch (result) {
-    case GTK_PRINT_OPERATION_RESULT_APPLY:
-    case GTK_PRINT_OPERATION_RESULT_IN_PROGRESS:
-        if (export_path != NULL)
-            text = g_strdup_printf(_("The account sheet was saved to %s."), export_path);
-        else
-            text = g_strdup(_("The account sheet was sent to the printer."));
-        break;
-    case GTK_PRINT_OPERATION_RESULT_ERROR:
-        text = g_strdup_printf(_("The account sheet could not be printed: %s"),
-                               err ? err->message : "?");
-        break;
-    default:
-        break; /* cancelled by the user: nothing to say */
-    }
     paten_label_show(self->print_status, text);
 }
 

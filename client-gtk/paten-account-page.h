@@ -13,10 +13,6 @@
 
 G_BEGIN_DECLS
 
-/* When set, "Cetak lembar akun" writes the PDF to this path instead of opening the print dialog
- * (the UI tests' print mode; the same GtkPrintOperation draws it). */
-#define PATEN_DESK_PRINT_TO_ENV "PATEN_DESK_PRINT_TO"
-
 #define PATEN_TYPE_ACCOUNT_PAGE (paten_account_page_get_type())
 G_DECLARE_FINAL_TYPE(PatenAccountPage, paten_account_page, PATEN, ACCOUNT_PAGE, GtkScrolledWindow)
 

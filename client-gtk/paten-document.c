@@ -3,10 +3,15 @@
  * the printer (paten-document.h).
  *
  * Layout, in points on an A4 page (595 x 842), 2 cm margins: a centred letterhead (the region's
- * government, the office, the service) over a double rule; the title and the number; the numbered
- * fields in three columns (number, label, value; values wrap); the QR code in the bottom right
- * corner with its caption; the footer in the bottom left. Text goes through Pango at 72 dpi, so a
- * 10 pt font is 10 units whatever the surface (PDF in points, a printer's context in points).
+ * government, the office, the service) over a double rule; the title, the subtitle and the
+ * number; the body: numbered fields in three columns (number, label, value; values wrap),
+ * headings, paragraphs, numbered items, then the signature blocks side by side; the QR code in
+ * the bottom right corner with its caption; the footer in the bottom left. Text goes through
+ * Pango at 72 dpi, so a 10 pt font is 10 units whatever the surface (PDF in points, a printer's
+ * context in points).
+ *
+ * The body is laid out twice: once to measure it, and once to draw it, scaled down (from its
+ * top left corner) when it would reach into the QR code's band at the foot of the page.
  */
 #include "paten-document.h"
 
@@ -15,40 +20,60 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <string.h>
 
-#define MARGIN   56.69 /* 2 cm */
-#define QR_SIZE  108.0
-#define FONT     "DejaVu Sans"
-#define LABEL_W  150.0
-#define NUMBER_W 22.0
-#define COLON_W  12.0
+#define MARGIN        56.69 /* 2 cm */
+#define QR_SIZE       108.0
+#define FONT          "DejaVu Sans"
+#define LABEL_W       150.0
+#define NUMBER_W      22.0
+#define COLON_W       12.0
+
+#define SIGNATURE_GAP 52.0 /* the space left for the signature itself */
+
+typedef enum {
+    BLOCK_FIELD,
+    BLOCK_HEADING,
+    BLOCK_PARAGRAPH,
+    BLOCK_ITEM,
+} BlockKind;
 
 typedef struct {
-    char *label;
+    BlockKind kind;
+    char *label; /* fields only */
     char *value;
-} Field;
+} Block;
+
+typedef struct {
+    char *above;
+    char *name;
+} Signature;
 
 struct _PatenDocument {
     GObject parent_instance;
     char *kind;
     char *number;
     char *title;
+    char *subtitle;
     char *office;
     char *region;
     char *footer;
     char *hash; /* cached or set; NULL until asked */
     gboolean hash_set;
-    GArray *fields; /* Field */
+    char *verification; /* the server's QR text, or NULL */
+    GArray *blocks;     /* Block */
+    Signature signatures[2];
+    guint n_signatures;
 };
 
 G_DEFINE_TYPE(PatenDocument, paten_document, G_TYPE_OBJECT)
 
-static void field_clear(gpointer p)
+static void block_clear(gpointer p)
 {
-    Field *f = p;
+    Block *b = p;
 
-    g_free(f->label);
-    g_free(f->value);
+    g_free(b->label);
+    g_free(b->value);
 }
 
 static void paten_document_finalize(GObject *obj)
@@ -58,11 +83,17 @@ static void paten_document_finalize(GObject *obj)
     g_free(self->kind);
     g_free(self->number);
     g_free(self->title);
+    g_free(self->subtitle);
     g_free(self->office);
     g_free(self->region);
     g_free(self->footer);
     g_free(self->hash);
-    g_array_unref(self->fields);
+    g_free(self->verification);
+    g_array_unref(self->blocks);
+    for (guint i = 0; i < self->n_signatures; i++) {
+        g_free(self->signatures[i].above);
+        g_free(self->signatures[i].name);
+    }
     G_OBJECT_CLASS(paten_document_parent_class)->finalize(obj);
 }
 
@@ -73,8 +104,8 @@ static void paten_document_class_init(PatenDocumentClass *klass)
 
 static void paten_document_init(PatenDocument *self)
 {
-    self->fields = g_array_new(FALSE, TRUE, sizeof(Field));
-    g_array_set_clear_func(self->fields, field_clear);
+    self->blocks = g_array_new(FALSE, TRUE, sizeof(Block));
+    g_array_set_clear_func(self->blocks, block_clear);
 }
 
 PatenDocument *paten_document_new(const char *kind, const char *number, const char *title)
@@ -104,14 +135,55 @@ void paten_document_set_letterhead(PatenDocument *self, const char *office_name,
     self->region = g_strdup(region_name ? region_name : "");
 }
 
+void paten_document_set_subtitle(PatenDocument *self, const char *subtitle)
+{
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    g_free(self->subtitle);
+    self->subtitle = subtitle && subtitle[0] ? g_strdup(subtitle) : NULL;
+    invalidate_hash(self);
+}
+
+static void add_block(PatenDocument *self, BlockKind kind, const char *label, const char *value)
+{
+    Block b = { kind, label ? g_strdup(label) : NULL, g_strdup(value ? value : "") };
+
+    g_array_append_val(self->blocks, b);
+    invalidate_hash(self);
+}
+
 void paten_document_add_field(PatenDocument *self, const char *label, const char *value)
 {
-    Field f;
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    add_block(self, BLOCK_FIELD, label ? label : "", value);
+}
+
+void paten_document_add_heading(PatenDocument *self, const char *text)
+{
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    add_block(self, BLOCK_HEADING, NULL, text);
+}
+
+void paten_document_add_paragraph(PatenDocument *self, const char *text)
+{
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    add_block(self, BLOCK_PARAGRAPH, NULL, text);
+}
+
+void paten_document_add_item(PatenDocument *self, const char *text)
+{
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    add_block(self, BLOCK_ITEM, NULL, text);
+}
+
+void paten_document_add_signature(PatenDocument *self, const char *above, const char *name)
+{
+    Signature *sig;
 
     g_return_if_fail(PATEN_IS_DOCUMENT(self));
-    f.label = g_strdup(label ? label : "");
-    f.value = g_strdup(value ? value : "");
-    g_array_append_val(self->fields, f);
+    g_return_if_fail(self->n_signatures < G_N_ELEMENTS(self->signatures));
+    sig = &self->signatures[self->n_signatures++];
+    sig->above = g_strdup(above ? above : "");
+    sig->name = g_strdup(name ? name : "");
     invalidate_hash(self);
 }
 
@@ -128,6 +200,12 @@ const char *paten_document_get_title(PatenDocument *self)
     return self->title;
 }
 
+const char *paten_document_get_kind(PatenDocument *self)
+{
+    g_return_val_if_fail(PATEN_IS_DOCUMENT(self), NULL);
+    return self->kind;
+}
+
 const char *paten_document_get_number(PatenDocument *self)
 {
     g_return_val_if_fail(PATEN_IS_DOCUMENT(self), NULL);
@@ -142,14 +220,30 @@ const char *paten_document_get_verification_hash(PatenDocument *self)
         g_autofree char *head =
             g_strdup_printf("PATEN-DOCUMENT\n%s\n%s\n%s\n", self->kind, self->number, self->title);
 
-        g_checksum_update(sum, (const guchar *)head, -1);
-        for (guint i = 0; i < self->fields->len; i++) {
-            const Field *f = &g_array_index(self->fields, Field, i);
+        static const char *const tags[] = {
+            [BLOCK_FIELD] = NULL,
+            [BLOCK_HEADING] = "[heading]",
+            [BLOCK_PARAGRAPH] = "[paragraph]",
+            [BLOCK_ITEM] = "[item]",
+        };
 
-            g_checksum_update(sum, (const guchar *)f->label, -1);
+        g_checksum_update(sum, (const guchar *)head, -1);
+        for (guint i = 0; i < self->blocks->len; i++) {
+            const Block *b = &g_array_index(self->blocks, Block, i);
+
+            g_checksum_update(sum, (const guchar *)(b->label ? b->label : tags[b->kind]), -1);
             g_checksum_update(sum, (const guchar *)"\t", 1);
-            g_checksum_update(sum, (const guchar *)f->value, -1);
+            g_checksum_update(sum, (const guchar *)b->value, -1);
             g_checksum_update(sum, (const guchar *)"\n", 1);
+        }
+        if (self->subtitle != NULL) {
+            g_autofree char *line = g_strdup_printf("[subtitle]\t%s\n", self->subtitle);
+            g_checksum_update(sum, (const guchar *)line, -1);
+        }
+        for (guint i = 0; i < self->n_signatures; i++) {
+            g_autofree char *line = g_strdup_printf(
+                "[signature]\t%s\t%s\n", self->signatures[i].above, self->signatures[i].name);
+            g_checksum_update(sum, (const guchar *)line, -1);
         }
         self->hash = g_strdup(g_checksum_get_string(sum));
     }
@@ -164,18 +258,28 @@ void paten_document_set_verification_hash(PatenDocument *self, const char *hash)
     self->hash_set = hash != NULL;
 }
 
+void paten_document_set_verification(PatenDocument *self, const char *payload)
+{
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    g_free(self->verification);
+    self->verification = payload && payload[0] ? g_strdup(payload) : NULL;
+}
+
 char *paten_document_get_qr_payload(PatenDocument *self)
 {
     g_return_val_if_fail(PATEN_IS_DOCUMENT(self), NULL);
+    if (self->verification != NULL)
+        return g_strdup(self->verification);
     return g_strdup_printf("PATEN|1|%s|%s|%s", self->kind, self->number,
                            paten_document_get_verification_hash(self));
 }
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
-/* A layout of text in font ("DejaVu Sans Bold 14"), wrapped at width points (-1: no wrap). */
+/* A layout of text in font ("DejaVu Sans Bold 14"), wrapped at width points (-1: no wrap);
+ * underline draws a line under all of it. */
 static PangoLayout *make_layout(PangoContext *pc, const char *text, const char *font, double width,
-                                PangoAlignment align)
+                                PangoAlignment align, gboolean underline)
 {
     PangoLayout *layout = pango_layout_new(pc);
     PangoFontDescription *desc = pango_font_description_from_string(font);
@@ -188,20 +292,37 @@ static PangoLayout *make_layout(PangoContext *pc, const char *text, const char *
     }
     pango_layout_set_alignment(layout, align);
     pango_layout_set_text(layout, text, -1);
+    if (underline) {
+        PangoAttrList *attrs = pango_attr_list_new();
+
+        pango_attr_list_insert(attrs, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE));
+        pango_layout_set_attributes(layout, attrs);
+        pango_attr_list_unref(attrs);
+    }
     return layout;
+}
+
+/* Lays text out at (x, y) and returns its height in points; draws it only when draw is TRUE
+ * (the body is measured first). */
+static double text_at(cairo_t *cr, PangoContext *pc, double x, double y, const char *text,
+                      const char *font, double width, PangoAlignment align, gboolean draw)
+{
+    g_autoptr(PangoLayout) layout = make_layout(pc, text, font, width, align, FALSE);
+    int w, h;
+
+    if (draw) {
+        cairo_move_to(cr, x, y);
+        pango_cairo_show_layout(cr, layout);
+    }
+    pango_layout_get_size(layout, &w, &h);
+    return (double)h / PANGO_SCALE;
 }
 
 /* Draws text at (x, y) and returns its height in points. */
 static double draw_text(cairo_t *cr, PangoContext *pc, double x, double y, const char *text,
                         const char *font, double width, PangoAlignment align)
 {
-    g_autoptr(PangoLayout) layout = make_layout(pc, text, font, width, align);
-    int w, h;
-
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, layout);
-    pango_layout_get_size(layout, &w, &h);
-    return (double)h / PANGO_SCALE;
+    return text_at(cr, pc, x, y, text, font, width, align, TRUE);
 }
 
 /* Draws the QR code of payload as black squares on white, size x size points, at (x, y), with
@@ -242,6 +363,100 @@ void paten_document_get_qr_area(double *x, double *y, double *size)
     *size = QR_SIZE;
 }
 
+/* One signature block in a column x .. x + width from y: its lines centred, the space, the name
+ * underlined. Returns its height. */
+static double signature_at(cairo_t *cr, PangoContext *pc, const Signature *sig, double x, double y,
+                           double width, gboolean draw)
+{
+    double h = 0;
+
+    if (sig->above[0] != '\0')
+        h += text_at(cr, pc, x, y, sig->above, FONT " 11", width, PANGO_ALIGN_CENTER, draw);
+    h += SIGNATURE_GAP;
+    {
+        g_autoptr(PangoLayout) layout =
+            make_layout(pc, sig->name[0] ? sig->name : "(                              )",
+                        FONT " Bold 11", width, PANGO_ALIGN_CENTER, sig->name[0] != '\0');
+        int w, lh;
+
+        if (draw) {
+            cairo_move_to(cr, x, y + h);
+            pango_cairo_show_layout(cr, layout);
+        }
+        pango_layout_get_size(layout, &w, &lh);
+        h += (double)lh / PANGO_SCALE;
+    }
+    return h;
+}
+
+/*
+ * Lays the body out from y0 (fields, headings, paragraphs, items, then the signatures) and
+ * returns where it ends; draws it only when draw is TRUE.
+ */
+static double body_at(PatenDocument *self, cairo_t *cr, PangoContext *pc, double y0, gboolean draw)
+{
+    const double W = PATEN_DOCUMENT_A4_WIDTH;
+    const double content_w = W - 2 * MARGIN;
+    double y = y0;
+    guint field_no = 0, item_no = 0;
+
+    for (guint i = 0; i < self->blocks->len; i++) {
+        const Block *b = &g_array_index(self->blocks, Block, i);
+
+        switch (b->kind) {
+        case BLOCK_FIELD: {
+            const double value_x = MARGIN + NUMBER_W + LABEL_W + COLON_W;
+            g_autofree char *n = g_strdup_printf("%u.", ++field_no);
+            double h1, h2;
+
+            text_at(cr, pc, MARGIN, y, n, FONT " 11", NUMBER_W, PANGO_ALIGN_LEFT, draw);
+            h1 = text_at(cr, pc, MARGIN + NUMBER_W, y, b->label, FONT " 11", LABEL_W,
+                         PANGO_ALIGN_LEFT, draw);
+            text_at(cr, pc, MARGIN + NUMBER_W + LABEL_W, y, ":", FONT " 11", COLON_W,
+                    PANGO_ALIGN_LEFT, draw);
+            h2 = text_at(cr, pc, value_x, y, b->value[0] ? b->value : "-", FONT " 11",
+                         W - MARGIN - value_x, PANGO_ALIGN_LEFT, draw);
+            y += MAX(h1, h2) + 8;
+            break;
+        }
+        case BLOCK_HEADING:
+            item_no = 0;
+            y += 6;
+            y += text_at(cr, pc, MARGIN, y, b->value, FONT " Bold 11", content_w, PANGO_ALIGN_LEFT,
+                         draw);
+            y += 6;
+            break;
+        case BLOCK_PARAGRAPH:
+            y +=
+                text_at(cr, pc, MARGIN, y, b->value, FONT " 11", content_w, PANGO_ALIGN_LEFT, draw);
+            y += 8;
+            break;
+        case BLOCK_ITEM: {
+            g_autofree char *n = g_strdup_printf("%u.", ++item_no);
+
+            text_at(cr, pc, MARGIN + 8, y, n, FONT " 11", NUMBER_W, PANGO_ALIGN_LEFT, draw);
+            y += text_at(cr, pc, MARGIN + 8 + NUMBER_W, y, b->value, FONT " 11",
+                         content_w - 8 - NUMBER_W, PANGO_ALIGN_LEFT, draw);
+            y += 5;
+            break;
+        }
+        }
+    }
+    if (self->n_signatures > 0) {
+        const double col_w = content_w / 2;
+        double h = 0;
+
+        y += 18;
+        for (guint i = 0; i < self->n_signatures; i++) {
+            /* One signature stands on the right, two side by side. */
+            double x = MARGIN + (self->n_signatures == 1 || i == 1 ? col_w : 0);
+            h = MAX(h, signature_at(cr, pc, &self->signatures[i], x + 10, y, col_w - 20, draw));
+        }
+        y += h;
+    }
+    return y;
+}
+
 void paten_document_render(PatenDocument *self, cairo_t *cr, double width, double height)
 {
     const double W = PATEN_DOCUMENT_A4_WIDTH, H = PATEN_DOCUMENT_A4_HEIGHT;
@@ -249,7 +464,7 @@ void paten_document_render(PatenDocument *self, cairo_t *cr, double width, doubl
     PangoContext *pc;
     g_autofree char *gov = NULL, *office = NULL, *number = NULL, *payload = NULL;
     g_autofree char *caption = NULL;
-    double scale, y, qr_x, qr_y, qr_size;
+    double scale, y, qr_x, qr_y, qr_size, end, room;
 
     g_return_if_fail(PATEN_IS_DOCUMENT(self));
     cairo_save(cr);
@@ -287,35 +502,47 @@ void paten_document_render(PatenDocument *self, cairo_t *cr, double width, doubl
     cairo_stroke(cr);
     y += 28;
 
-    /* Title and number. */
+    /* Title, subtitle and number. */
     y += draw_text(cr, pc, MARGIN, y, self->title, FONT " Bold 14", content_w, PANGO_ALIGN_CENTER);
+    if (self->subtitle != NULL)
+        y += draw_text(cr, pc, MARGIN, y + 2, self->subtitle, FONT " Bold 12", content_w,
+                       PANGO_ALIGN_CENTER) +
+             2;
     number = g_strdup_printf(_("Number: %s"), self->number);
     y += draw_text(cr, pc, MARGIN, y + 2, number, FONT " 10", content_w, PANGO_ALIGN_CENTER);
     y += 28;
 
-    /* Numbered fields. */
-    for (guint i = 0; i < self->fields->len; i++) {
-        const Field *f = &g_array_index(self->fields, Field, i);
-        const double value_x = MARGIN + NUMBER_W + LABEL_W + COLON_W;
-        g_autofree char *n = g_strdup_printf("%u.", i + 1);
-        double h1, h2;
+    /* The body, scaled down from its top left corner when it would reach the QR code's band. */
+    paten_document_get_qr_area(&qr_x, &qr_y, &qr_size);
+    end = body_at(self, cr, pc, y, FALSE);
+    room = qr_y - 10 - y;
+    if (end - y > room && end > y) {
+        double s = room / (end - y);
 
-        draw_text(cr, pc, MARGIN, y, n, FONT " 11", NUMBER_W, PANGO_ALIGN_LEFT);
-        h1 = draw_text(cr, pc, MARGIN + NUMBER_W, y, f->label, FONT " 11", LABEL_W,
-                       PANGO_ALIGN_LEFT);
-        draw_text(cr, pc, MARGIN + NUMBER_W + LABEL_W, y, ":", FONT " 11", COLON_W,
-                  PANGO_ALIGN_LEFT);
-        h2 = draw_text(cr, pc, value_x, y, f->value[0] ? f->value : "-", FONT " 11",
-                       W - MARGIN - value_x, PANGO_ALIGN_LEFT);
-        y += MAX(h1, h2) + 8;
+        cairo_save(cr);
+        cairo_translate(cr, MARGIN, y);
+        cairo_scale(cr, s, s);
+        cairo_translate(cr, -MARGIN, -y);
+        pango_cairo_update_context(cr, pc);
+        body_at(self, cr, pc, y, TRUE);
+        cairo_restore(cr);
+        pango_cairo_update_context(cr, pc);
+    } else {
+        body_at(self, cr, pc, y, TRUE);
     }
 
     /* QR code and its caption, bottom right. */
     payload = paten_document_get_qr_payload(self);
-    paten_document_get_qr_area(&qr_x, &qr_y, &qr_size);
     draw_qr(cr, qr_x, qr_y, qr_size, payload);
-    caption =
-        g_strdup_printf(_("Verification code %.16s"), paten_document_get_verification_hash(self));
+    if (self->verification != NULL) {
+        size_t n = strlen(self->verification);
+        /* The end of the server's text: the tail of its signature. */
+        caption = g_strdup_printf(_("Verification code %.16s"),
+                                  self->verification + (n > 16 ? n - 16 : 0));
+    } else {
+        caption = g_strdup_printf(_("Verification code %.16s"),
+                                  paten_document_get_verification_hash(self));
+    }
     draw_text(cr, pc, W - MARGIN - QR_SIZE - 40, H - MARGIN - 20, caption, FONT " 7", QR_SIZE + 40,
               PANGO_ALIGN_RIGHT);
 
@@ -398,4 +625,43 @@ GtkPrintOperationResult paten_document_print(PatenDocument *self, GtkWindow *par
     gtk_print_operation_set_allow_async(op, TRUE);
     g_object_set_data_full(G_OBJECT(op), "paten-document", g_object_ref(self), g_object_unref);
     return gtk_print_operation_run(op, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error);
+}
+
+char *paten_document_export_path(PatenDocument *self)
+{
+    const char *to = g_getenv(PATEN_DESK_PRINT_TO_ENV);
+    g_autofree char *name = NULL;
+
+    g_return_val_if_fail(PATEN_IS_DOCUMENT(self), NULL);
+    if (to == NULL || to[0] == '\0')
+        return NULL;
+    if (!g_str_has_suffix(to, "/") && !g_file_test(to, G_FILE_TEST_IS_DIR))
+        return g_strdup(to);
+    name = g_strdup_printf("%s-%s.pdf", self->kind, self->number);
+    /* The number's slashes (503/0012/...) and anything else a file name should not hold. */
+    for (char *p = name; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+            *p = '_';
+    return g_build_filename(to, name, NULL);
+}
+
+char *paten_document_print_from(PatenDocument *self, GtkWidget *from, const char *what)
+{
+    g_autofree char *export_path = paten_document_export_path(self);
+    GtkWidget *top = from ? gtk_widget_get_toplevel(from) : NULL;
+    g_autoptr(GError) err = NULL;
+
+    switch (paten_document_print(self, GTK_IS_WINDOW(top) ? GTK_WINDOW(top) : NULL, export_path,
+                                 &err)) {
+    case GTK_PRINT_OPERATION_RESULT_APPLY:
+    case GTK_PRINT_OPERATION_RESULT_IN_PROGRESS:
+        if (export_path != NULL)
+            /* TRANSLATORS: "Tanda terima berkas disimpan ke /tmp/x.pdf." */
+            return g_strdup_printf(_("%s was saved to %s."), what, export_path);
+        return g_strdup_printf(_("%s was sent to the printer."), what);
+    case GTK_PRINT_OPERATION_RESULT_ERROR:
+        return g_strdup_printf(_("%s could not be printed: %s"), what, err ? err->message : "?");
+    default:
+        return NULL; /* cancelled by the user: nothing to say */
+    }
 }

@@ -7,6 +7,7 @@
 #include "paten_error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 gpointer paten_message_dup(const ProtobufCMessage *msg)
 {
@@ -94,6 +95,23 @@ char *paten_format_time(gint64 ms, const char *tz, gboolean with_time)
     return g_strdup_printf("%d %s %d %02d.%02d", g_date_time_get_day_of_month(t),
                            _(months[g_date_time_get_month(t) - 1]), g_date_time_get_year(t),
                            g_date_time_get_hour(t), g_date_time_get_minute(t));
+}
+
+char *paten_format_rupiah(gint64 amount)
+{
+    /* Whole rupiah with a dot every three digits, as amounts are written in Indonesia (never
+     * through the C library's locale, which is rarely Indonesian on these machines). */
+    guint64 v = amount < 0 ? (guint64)(-(amount + 1)) + 1 : (guint64)amount;
+    g_autofree char *digits = g_strdup_printf("%" G_GUINT64_FORMAT, v);
+    size_t n = strlen(digits);
+    GString *s = g_string_new(amount < 0 ? "-Rp " : "Rp ");
+
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            g_string_append_c(s, '.');
+        g_string_append_c(s, digits[i]);
+    }
+    return g_string_free(s, FALSE);
 }
 
 void paten_label_show(GtkLabel *label, const char *text)

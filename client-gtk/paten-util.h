@@ -36,6 +36,10 @@ gboolean paten_error_is_connection(const GError *err);
  * local time); with_time FALSE leaves the time out. Caller frees. */
 char *paten_format_time(gint64 ms, const char *tz, gboolean with_time);
 
+/* "Rp 1.234.567" for an amount in whole rupiah (a minus sign before "Rp" when negative).
+ * Caller frees. */
+char *paten_format_rupiah(gint64 amount);
+
 /* Shows a label with text, or hides it when text is NULL or empty. */
 void paten_label_show(GtkLabel *label, const char *text);
 

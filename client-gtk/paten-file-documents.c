@@ -1,0 +1,483 @@
+/*
+ * paten-file-documents.c: the printed documents of a file (paten-file-documents.h).
+ *
+ * Each builder lays out the same parts in the same order: the letterhead of the file's office,
+ * the title and the document's number, who and what (fields), what the document says (headings,
+ * items, paragraphs), the signature blocks, the footer, and the server's verification text for
+ * the QR code.
+ */
+#include "paten-file-documents.h"
+
+#include "paten-desk.h"
+#include "paten-files.h"
+#include "paten-roles.h"
+#include "paten-util.h"
+
+#include <string.h>
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The n strings of v (a repeated field) joined with ", ". Caller frees. */
+static char *join(char *const *v, size_t n)
+{
+    GString *s = g_string_new(NULL);
+
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", v[i]);
+    return g_string_free(s, FALSE);
+}
+
+const Paten__Document *paten_file_find_document(const Paten__File *f, Paten__DocumentKind kind)
+{
+    const Paten__Document *found = NULL;
+
+    for (size_t i = 0; f != NULL && i < f->n_documents; i++)
+        if (f->documents[i]->kind == kind)
+            found = f->documents[i];
+    return found;
+}
+
+/* The footer "Dicetak dari paten-desk pada ...". */
+static void set_footer(PatenDocument *doc, const PatenPrintContext *ctx)
+{
+    g_autofree char *printed = NULL, *footer = NULL;
+
+    if (ctx->now == NULL)
+        return;
+    printed = paten_format_time(g_date_time_to_unix(ctx->now) * 1000, ctx->time_zone, TRUE);
+    footer = g_strdup_printf(_("Printed from paten-desk on %s"), printed);
+    paten_document_set_footer(doc, footer);
+}
+
+/* A new document of kind with its letterhead, footer and the server's QR text. */
+static PatenDocument *new_document(const char *kind, const char *number, const char *title,
+                                   const char *office_name, const Paten__Document *issued,
+                                   const PatenPrintContext *ctx)
+{
+    PatenDocument *doc = paten_document_new(
+        kind, issued && issued->number && issued->number[0] ? issued->number : number, title);
+
+    paten_document_set_letterhead(doc, office_name, ctx->region_name);
+    set_footer(doc, ctx);
+    if (issued != NULL)
+        paten_document_set_verification(doc, issued->verification);
+    return doc;
+}
+
+/* The day a document was issued, for people ("12 Mei 2026"). */
+static char *issued_day(const Paten__Document *issued, const PatenPrintContext *ctx)
+{
+    if (issued != NULL && issued->issued_date && issued->issued_date[0])
+        return paten_date_display(issued->issued_date);
+    if (issued != NULL && issued->issued_at_ms != 0)
+        return paten_format_time(issued->issued_at_ms, ctx->time_zone, FALSE);
+    if (ctx->now != NULL)
+        return paten_format_time(g_date_time_to_unix(ctx->now) * 1000, ctx->time_zone, FALSE);
+    return g_strdup("");
+}
+
+/*
+ * The signature block of the issuer: "<place>, <day>" then the `signed_as` line when the server
+ * set one (a delegate signing "a.n."/"Plh."), else the position; the signer's name under it.
+ */
+static void add_issuer_signature(PatenDocument *doc, const char *office_name,
+                                 const Paten__Document *issued, const char *position,
+                                 const char *fallback_name, const PatenPrintContext *ctx)
+{
+    g_autofree char *place = paten_office_place(office_name);
+    g_autofree char *day = issued_day(issued, ctx);
+    const char *signed_as = issued ? or_empty(issued->signed_as) : "";
+    const char *name = issued && issued->signed_by_name && issued->signed_by_name[0]
+                           ? issued->signed_by_name
+                           : or_empty(fallback_name);
+    g_autofree char *above =
+        g_strdup_printf("%s, %s\n%s", place, day, signed_as[0] ? signed_as : position);
+
+    paten_document_add_signature(doc, above, name);
+}
+
+/* "Camat Taman": the position of the head of the file's kecamatan. */
+static char *camat_position(const char *office_name)
+{
+    g_autofree char *place = paten_office_place(office_name);
+
+    /* TRANSLATORS: a signature's position; %s is the kecamatan, "Taman". */
+    return g_strdup_printf(_("Camat of %s"), place);
+}
+
+static void add_amount(PatenDocument *doc, const char *label, const Paten__Document *issued)
+{
+    if (issued != NULL && issued->amount > 0) {
+        g_autofree char *amount = paten_format_rupiah(issued->amount);
+        paten_document_add_field(doc, label, amount);
+    }
+}
+
+/* The applicant's fields: name, numbers, the responsible person of an organisation, address,
+ * phone, and who handed the file in for them. */
+static void add_applicant(PatenDocument *doc, const Paten__Applicant *a,
+                          const Paten__Representative *rep)
+{
+    g_autofree char *numbers = paten_applicant_numbers(a);
+
+    if (a == NULL)
+        return;
+    paten_document_add_field(doc, _("Applicant"), or_empty(a->name));
+    paten_document_add_field(doc, _("Identity number"), numbers);
+    if (a->kind == PATEN__APPLICANT_KIND__APPLICANT_KIND_ORGANIZATION) {
+        g_autofree char *resp = g_strdup_printf("%s (NIK %s)", or_empty(a->responsible_name),
+                                                or_empty(a->responsible_nik));
+        paten_document_add_field(doc, _("Responsible person"), resp);
+    }
+    paten_document_add_field(doc, _("Address"), or_empty(a->address));
+    if (a->phone && a->phone[0])
+        paten_document_add_field(doc, _("Phone"), a->phone);
+    if (rep != NULL && rep->name && rep->name[0]) {
+        g_autofree char *by = NULL;
+
+        if (rep->nik && rep->nik[0])
+            /* TRANSLATORS: who handed the file in for the applicant. */
+            by = g_strdup_printf(_("%s, NIK %s (power of attorney)"), rep->name, rep->nik);
+        else
+            by = g_strdup_printf(_("%s (power of attorney)"), rep->name);
+        paten_document_add_field(doc, _("Handed in by"), by);
+    }
+}
+
+/* The form's values as items "Label: value", labelled from the service's specs. */
+static void add_form_items(PatenDocument *doc, const Paten__File *f, const Paten__Service *svc)
+{
+    for (size_t i = 0; i < f->n_fields; i++) {
+        const Paten__FieldValue *v = f->fields[i];
+        const Paten__FieldSpec *spec =
+            svc ? paten_field_spec_lookup(svc->fields, svc->n_fields, v->name) : NULL;
+        g_autofree char *value = paten_field_value_display(spec, v->value);
+        g_autofree char *item =
+            g_strdup_printf("%s: %s", spec && spec->label[0] ? spec->label : v->name, value);
+
+        paten_document_add_item(doc, item);
+    }
+}
+
+/* The text of requirement code (the code itself when the service does not know it). */
+static const char *requirement_text(const Paten__Service *svc, const char *code)
+{
+    const Paten__Requirement *r =
+        svc ? paten_requirement_lookup(svc->requirements, svc->n_requirements, code) : NULL;
+
+    return r ? r->text : code;
+}
+
+static const char *service_name(const Paten__File *f, const Paten__Service *svc)
+{
+    if (f != NULL && f->service_name && f->service_name[0])
+        return f->service_name;
+    return svc ? svc->name : "";
+}
+
+/* The applicant's (or their representative's) name, for the applicant's signature. */
+static const char *bearer_name(const Paten__Applicant *a, const Paten__Representative *rep)
+{
+    if (rep != NULL && rep->name && rep->name[0])
+        return rep->name;
+    if (a != NULL && a->kind == PATEN__APPLICANT_KIND__APPLICANT_KIND_ORGANIZATION &&
+        a->responsible_name && a->responsible_name[0])
+        return a->responsible_name;
+    return a ? or_empty(a->name) : "";
+}
+
+/* ---- the receipt -------------------------------------------------------------------------- */
+
+PatenDocument *paten_receipt_new(const Paten__File *f, const Paten__Service *svc,
+                                 const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    PatenDocument *d =
+        new_document("RECEIPT", f->register_number, _("FILE RECEIPT"), f->office_name, doc, ctx);
+    g_autofree char *received = paten_format_time(f->received_at_ms, ctx->time_zone, TRUE);
+    g_autofree char *deadline = NULL, *deadline_text = NULL;
+    g_autofree char *applicant_above = NULL;
+
+    paten_document_add_field(d, _("Register number"), f->register_number);
+    paten_document_add_field(d, _("Service"), service_name(f, svc));
+    add_applicant(d, f->applicant, f->representative);
+    paten_document_add_field(d, _("Received on"), received);
+    if (f->deadline_ms != 0) {
+        deadline = paten_format_time(f->deadline_ms, ctx->time_zone, TRUE);
+        deadline_text = g_strdup_printf(
+            ngettext("%s (%u working day)", "%s (%u working days)", f->deadline_working_days),
+            deadline, f->deadline_working_days);
+        paten_document_add_field(d, _("Completion deadline"), deadline_text);
+    }
+    if (f->renewal_of_register_number && f->renewal_of_register_number[0])
+        paten_document_add_field(d, _("Renewal of"), f->renewal_of_register_number);
+    add_amount(d, _("Amount"), doc);
+
+    if (f->n_fields > 0) {
+        paten_document_add_heading(d, _("Application data"));
+        add_form_items(d, f, svc);
+    }
+    paten_document_add_heading(d, _("Requirements received"));
+    for (size_t i = 0; i < f->n_requirements; i++)
+        paten_document_add_item(d, requirement_text(svc, f->requirements[i]));
+    paten_document_add_paragraph(
+        d, _("Keep this receipt: the file is handed over against it. The deadline stops while "
+             "the file is back with the applicant."));
+
+    applicant_above = g_strdup_printf("\n%s", _("Submitted by"));
+    paten_document_add_signature(d, applicant_above, bearer_name(f->applicant, f->representative));
+    add_issuer_signature(d, f->office_name, doc, _("Front office officer"), NULL, ctx);
+    return d;
+}
+
+/* ---- the return slip ---------------------------------------------------------------------- */
+
+/* The slip's body: the service, the applicant, the missing items, the signatures. */
+static PatenDocument *return_slip(const char *service, const char *office_name,
+                                  const Paten__Applicant *a, const Paten__Representative *rep,
+                                  const char *const *missing, size_t n, const Paten__Document *doc,
+                                  const PatenPrintContext *ctx)
+{
+    PatenDocument *d = new_document("RETURN_SLIP", "", _("RETURN SLIP"), office_name, doc, ctx);
+    g_autofree char *day = issued_day(doc, ctx);
+    g_autofree char *applicant_above = g_strdup_printf("\n%s", _("Received back by"));
+
+    paten_document_add_paragraph(
+        d, _("The application below cannot be processed yet because its requirements are "
+             "incomplete. Please come back with the missing items: the process starts when the "
+             "file is complete."));
+    paten_document_add_field(d, _("Service"), service);
+    add_applicant(d, a, rep);
+    paten_document_add_field(d, _("Date"), day);
+    paten_document_add_heading(d, _("Missing requirements"));
+    for (size_t i = 0; i < n; i++)
+        paten_document_add_item(d, missing[i]);
+    paten_document_add_signature(d, applicant_above, bearer_name(a, rep));
+    add_issuer_signature(d, office_name, doc, _("Front office officer"), NULL, ctx);
+    return d;
+}
+
+PatenDocument *paten_return_slip_new(const Paten__Service *svc, const char *office_name,
+                                     const Paten__Applicant *applicant,
+                                     const Paten__Representative *representative,
+                                     Paten__Requirement *const *missing, size_t n,
+                                     const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    g_autofree const char **texts = g_new0(const char *, n + 1);
+
+    for (size_t i = 0; i < n; i++)
+        texts[i] = missing[i]->text && missing[i]->text[0] ? missing[i]->text : missing[i]->code;
+    return return_slip(svc ? svc->name : "", office_name, applicant, representative, texts, n, doc,
+                       ctx);
+}
+
+/* ---- the disposition sheet ---------------------------------------------------------------- */
+
+PatenDocument *paten_disposition_sheet_new(const Paten__Disposition *dp, const Paten__File *f,
+                                           const char *office_name, const PatenPrintContext *ctx)
+{
+    g_autofree char *number = g_strdup_printf("DISP-%" G_GINT64_FORMAT, dp->id);
+    PatenDocument *d =
+        new_document("DISPOSITION_SHEET", number, _("DISPOSITION SHEET"), office_name, NULL, ctx);
+    g_autofree char *from = NULL, *to = NULL, *made = NULL, *due = NULL, *above = NULL;
+    g_autofree char *place = paten_office_place(office_name);
+    g_autofree char *day = paten_format_time(dp->created_at_ms, ctx->time_zone, FALSE);
+
+    paten_document_add_field(d, _("Register number"), dp->file_register_number);
+    paten_document_add_field(d, _("Service"), dp->service_name);
+    paten_document_add_field(d, _("Applicant"), dp->applicant_name);
+    if (f != NULL && f->received_at_ms != 0) {
+        g_autofree char *received = paten_format_time(f->received_at_ms, ctx->time_zone, TRUE);
+        paten_document_add_field(d, _("Received on"), received);
+    }
+    paten_document_add_field(d, _("File state"), paten_file_state_name(dp->file_state));
+    from = dp->from_as && dp->from_as[0] ? g_strdup_printf("%s (%s)", dp->from_name, dp->from_as)
+                                         : g_strdup(dp->from_name);
+    paten_document_add_field(d, _("From"), from);
+    if (dp->to_user_id != 0 && dp->to_role != PATEN__ROLE__ROLE_UNSPECIFIED)
+        to = g_strdup_printf("%s (%s)", paten_disposition_addressee(dp),
+                             paten_role_name(dp->to_role));
+    else
+        to = g_strdup(paten_disposition_addressee(dp));
+    paten_document_add_field(d, _("To"), to);
+    made = paten_format_time(dp->created_at_ms, ctx->time_zone, TRUE);
+    paten_document_add_field(d, _("Disposed on"), made);
+    due = dp->due_ms ? paten_format_time(dp->due_ms, ctx->time_zone, TRUE) : g_strdup("-");
+    paten_document_add_field(d, _("Due"), due);
+    paten_document_add_heading(d, _("Instruction"));
+    paten_document_add_paragraph(d, dp->instruction);
+    if (dp->completed_at_ms != 0) {
+        g_autofree char *done = paten_format_time(dp->completed_at_ms, ctx->time_zone, TRUE);
+        g_autofree char *heading = g_strdup_printf(_("Response (%s)"), done);
+
+        paten_document_add_heading(d, heading);
+        paten_document_add_paragraph(d, dp->response);
+    }
+    above = g_strdup_printf("%s, %s\n%s", place, day, or_empty(dp->from_as));
+    paten_document_add_signature(d, above, dp->from_name);
+    return d;
+}
+
+/* ---- the survey report and the meeting minutes -------------------------------------------- */
+
+PatenDocument *paten_survey_report_new(const Paten__File *f, const Paten__Service *svc,
+                                       const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    static const Paten__SurveyReport none = PATEN__SURVEY_REPORT__INIT;
+    const Paten__SurveyReport *s = f->survey ? f->survey : &none;
+    PatenDocument *d =
+        new_document("SURVEY_REPORT", s->number, _("SITE SURVEY REPORT"), f->office_name, doc, ctx);
+    g_autofree char *date = paten_date_display(s->date);
+    g_autofree char *intro = NULL, *team = NULL;
+
+    intro = g_strdup_printf(_("On %s the technical team surveyed the site of the application "
+                              "below and reports as follows."),
+                            date);
+    paten_document_add_paragraph(d, intro);
+    paten_document_add_field(d, _("Register number"), f->register_number);
+    paten_document_add_field(d, _("Service"), service_name(f, svc));
+    add_applicant(d, f->applicant, NULL);
+    paten_document_add_field(d, _("Survey date"), date);
+    team = join(s->team, s->n_team);
+    paten_document_add_field(d, _("Survey team"), team);
+    if (s->n_measurements > 0) {
+        paten_document_add_heading(d, _("Measurements"));
+        for (size_t i = 0; i < s->n_measurements; i++) {
+            const Paten__FieldValue *m = s->measurements[i];
+            const Paten__FieldSpec *spec =
+                svc ? paten_field_spec_lookup(svc->fields, svc->n_fields, m->name) : NULL;
+            g_autofree char *value = paten_field_value_display(spec, m->value);
+            g_autofree char *item =
+                g_strdup_printf("%s: %s", spec && spec->label[0] ? spec->label : m->name, value);
+
+            paten_document_add_item(d, item);
+        }
+    }
+    paten_document_add_heading(d, _("Findings"));
+    paten_document_add_paragraph(d, or_empty(s->findings));
+    add_issuer_signature(d, f->office_name, doc, _("Technical team"), s->filed_by_name, ctx);
+    return d;
+}
+
+PatenDocument *paten_meeting_minutes_new(const Paten__File *f, const Paten__Document *doc,
+                                         const PatenPrintContext *ctx)
+{
+    static const Paten__MeetingMinutes none = PATEN__MEETING_MINUTES__INIT;
+    const Paten__MeetingMinutes *m = f->n_meetings ? f->meetings[f->n_meetings - 1] : &none;
+    PatenDocument *d;
+    g_autofree char *date = NULL, *participants = NULL;
+
+    for (size_t i = 0; doc != NULL && i < f->n_meetings; i++)
+        if (g_strcmp0(f->meetings[i]->number, doc->number) == 0)
+            m = f->meetings[i];
+    d = new_document("MEETING_MINUTES", m->number, _("MEETING MINUTES"), f->office_name, doc, ctx);
+    date = paten_date_display(m->date);
+    participants = join(m->participants, m->n_participants);
+    paten_document_add_field(d, _("Register number"), f->register_number);
+    paten_document_add_field(d, _("Service"), service_name(f, NULL));
+    paten_document_add_field(d, _("Applicant"), f->applicant ? f->applicant->name : "");
+    paten_document_add_field(d, _("Meeting date"), date);
+    paten_document_add_field(d, _("Participants"), participants);
+    paten_document_add_heading(d, _("Minutes"));
+    paten_document_add_paragraph(d, or_empty(m->minutes));
+    paten_document_add_heading(d, _("Decision"));
+    paten_document_add_paragraph(d, or_empty(m->decision));
+    add_issuer_signature(d, f->office_name, doc, _("Secretariat"), m->filed_by_name, ctx);
+    return d;
+}
+
+/* ---- the rejection letter and the decree -------------------------------------------------- */
+
+PatenDocument *paten_rejection_letter_new(const Paten__File *f, const Paten__Service *svc,
+                                          const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    PatenDocument *d =
+        new_document("REJECTION_LETTER", "", _("NOTICE OF REJECTION"), f->office_name, doc, ctx);
+    g_autofree char *applied = paten_format_time(f->received_at_ms, ctx->time_zone, FALSE);
+    g_autofree char *position = camat_position(f->office_name);
+
+    paten_document_add_paragraph(d, _("With reference to the application below, we inform you "
+                                      "that it cannot be granted, for the reason stated."));
+    paten_document_add_field(d, _("Register number"), f->register_number);
+    paten_document_add_field(d, _("Service"), service_name(f, svc));
+    add_applicant(d, f->applicant, NULL);
+    paten_document_add_field(d, _("Application date"), applied);
+    paten_document_add_field(d, _("Reason for rejection"), or_empty(f->decision_reason));
+    add_issuer_signature(d, f->office_name, doc, position, f->signed_by_name, ctx);
+    return d;
+}
+
+PatenDocument *paten_decree_new(const Paten__File *f, const Paten__Service *svc,
+                                const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    g_autofree char *place = paten_office_place(f->office_name);
+    g_autofree char *place_up = g_utf8_strup(place, -1);
+    g_autofree char *service_up = g_utf8_strup(service_name(f, svc), -1);
+    /* TRANSLATORS: the decree's title; %s is the kecamatan in capitals, "TAMAN". */
+    g_autofree char *title = g_strdup_printf(_("DECREE OF THE CAMAT OF %s"), place_up);
+    /* TRANSLATORS: the decree's subject; %s is the service in capitals. */
+    g_autofree char *subtitle = g_strdup_printf(_("ON %s"), service_up);
+    PatenDocument *d = new_document("DECREE", f->sk_number, title, f->office_name, doc, ctx);
+    g_autofree char *grant = NULL, *valid = NULL, *day = issued_day(doc, ctx);
+    g_autofree char *position = camat_position(f->office_name);
+    g_autofree char *above = NULL;
+    const char *signed_as = doc ? or_empty(doc->signed_as) : or_empty(f->signed_as);
+    const char *signer = doc && doc->signed_by_name && doc->signed_by_name[0]
+                             ? doc->signed_by_name
+                             : or_empty(f->signed_by_name);
+
+    paten_document_set_subtitle(d, subtitle);
+    if (svc != NULL && svc->legal_basis && svc->legal_basis[0]) {
+        paten_document_add_heading(d, _("Having regard to"));
+        paten_document_add_paragraph(d, svc->legal_basis);
+    }
+    paten_document_add_heading(d, _("DECIDES"));
+    grant = g_strdup_printf(_("To grant %s to:"), service_name(f, svc));
+    paten_document_add_paragraph(d, grant);
+    add_applicant(d, f->applicant, NULL);
+    paten_document_add_field(d, _("File register number"), f->register_number);
+    valid = f->valid_until && f->valid_until[0] ? paten_date_display(f->valid_until)
+                                                : g_strdup(_("No expiry"));
+    paten_document_add_field(d, _("Valid until"), valid);
+    add_amount(d, _("Fee paid"), doc);
+    if (f->n_fields > 0) {
+        paten_document_add_heading(d, _("Particulars"));
+        add_form_items(d, f, svc);
+    }
+    paten_document_add_paragraph(d, _("This decree takes effect on the day it is set. Should it "
+                                      "prove mistaken, it will be corrected as due."));
+    /* TRANSLATORS: "Ditetapkan di Taman, pada tanggal 12 Mei 2026". */
+    above =
+        g_strdup_printf(_("Set at %s\non %s\n%s"), place, day, signed_as[0] ? signed_as : position);
+    paten_document_add_signature(d, above, signer);
+    return d;
+}
+
+PatenDocument *paten_file_document_new(const Paten__File *f, const Paten__Service *svc,
+                                       const Paten__Document *doc, const PatenPrintContext *ctx)
+{
+    switch (doc->kind) {
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_RECEIPT:
+        return paten_receipt_new(f, svc, doc, ctx);
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_RETURN_SLIP: {
+        g_autofree const char **texts = g_new0(const char *, f->n_returned_missing + 1);
+
+        for (size_t i = 0; i < f->n_returned_missing; i++)
+            texts[i] = requirement_text(svc, f->returned_missing[i]);
+        return return_slip(service_name(f, svc), f->office_name, f->applicant, f->representative,
+                           texts, f->n_returned_missing, doc, ctx);
+    }
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SURVEY_REPORT:
+        return paten_survey_report_new(f, svc, doc, ctx);
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_MEETING_MINUTES:
+        return paten_meeting_minutes_new(f, doc, ctx);
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_REJECTION_LETTER:
+        return paten_rejection_letter_new(f, svc, doc, ctx);
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_DECREE:
+        return paten_decree_new(f, svc, doc, ctx);
+    default:
+        return NULL;
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * paten-file-documents.h: the printed documents of a file, built as PatenDocuments from what the
+ * server returned: the receipt (tanda terima berkas), the return slip of an incomplete
+ * submission, the disposition sheet (lembar disposisi), the site survey report (berita acara
+ * pemeriksaan lapangan), the meeting minutes, the rejection letter and the decree (SK).
+ *
+ * The desk only lays them out: every number, date, signer and verification text is the server's.
+ * A document the server issued (a Paten__Document) carries its Document.number, its dates, its
+ * signer and `signed_as` line, and its QR code holds Document.verification exactly as it came;
+ * an amount, when there is one, is printed as "Rp 1.234.567". The disposition sheet is the desk's
+ * own print of a disposition (the server issues no document for it): its QR code is the sheet's
+ * own content hash (paten-document.h).
+ */
+#ifndef PATEN_FILE_DOCUMENTS_H
+#define PATEN_FILE_DOCUMENTS_H
+
+#include "paten-document.h"
+#include "paten.pb-c.h"
+
+G_BEGIN_DECLS
+
+/* What every document needs besides the file: the region (letterhead), its time zone (dates
+ * and times), and the moment it is printed (the footer). */
+typedef struct {
+    const char *region_name; /* "Kabupaten Pemalang" */
+    const char *time_zone;   /* "Asia/Jakarta"; NULL: local time */
+    GDateTime *now;
+} PatenPrintContext;
+
+/* The receipt of a complete submission: f as TakeIn returned it, doc its RECEIPT document. svc
+ * (the service version the file was taken in under; may be NULL) gives the labels of the form's
+ * fields and the texts of the requirements handed in. */
+PatenDocument *paten_receipt_new(const Paten__File *f, const Paten__Service *svc,
+                                 const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The return slip of an incomplete submission (no file started): who brought what for which
+ * service at office_name, and the n missing requirements, on the RETURN_SLIP document doc. */
+PatenDocument *paten_return_slip_new(const Paten__Service *svc, const char *office_name,
+                                     const Paten__Applicant *applicant,
+                                     const Paten__Representative *representative,
+                                     Paten__Requirement *const *missing, size_t n,
+                                     const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The lembar disposisi of d; f (may be NULL) adds the file's applicant and dates. */
+PatenDocument *paten_disposition_sheet_new(const Paten__Disposition *d, const Paten__File *f,
+                                           const char *office_name, const PatenPrintContext *ctx);
+
+/* The berita acara of f's site survey (f->survey), with the measurements labelled from svc. */
+PatenDocument *paten_survey_report_new(const Paten__File *f, const Paten__Service *svc,
+                                       const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The berita acara of a meeting on f (the one whose number is doc's, else the last). */
+PatenDocument *paten_meeting_minutes_new(const Paten__File *f, const Paten__Document *doc,
+                                         const PatenPrintContext *ctx);
+
+/* The letter telling the applicant that f was rejected, with f->decision_reason. */
+PatenDocument *paten_rejection_letter_new(const Paten__File *f, const Paten__Service *svc,
+                                          const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The SK Camat of f: the permit, signed by doc's signer (a.n./Plh. line when signed_as is set),
+ * with the form's values labelled from svc and the legal basis from svc. */
+PatenDocument *paten_decree_new(const Paten__File *f, const Paten__Service *svc,
+                                const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The document of doc's kind for f (any of the above but the disposition sheet; a RETURN_SLIP
+ * lists f->returned_missing); NULL for a kind this version does not print. */
+PatenDocument *paten_file_document_new(const Paten__File *f, const Paten__Service *svc,
+                                       const Paten__Document *doc, const PatenPrintContext *ctx);
+
+/* The document of kind among f's documents (the last issued), or NULL. */
+const Paten__Document *paten_file_find_document(const Paten__File *f, Paten__DocumentKind kind);
+
+G_END_DECLS
+
+#endif
