@@ -11,6 +11,10 @@
 #include "paten-account-page.h"
 #include "paten-connection-indicator.h"
 #include "paten-desk.h"
+#include "paten-files-page.h"
+#include "paten-inbox-page.h"
+#include "paten-intake-page.h"
+#include "paten-services-page.h"
 #include "paten-users-page.h"
 #include "paten-util.h"
 
@@ -50,6 +54,61 @@ static gboolean admins(PatenSession *session)
     return paten_session_has_role(session, PATEN__ROLE__ROLE_ADMIN);
 }
 
+static gboolean has_any(PatenSession *session, const Paten__Role *roles, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (paten_session_has_role(session, roles[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean counter_staff(PatenSession *session)
+{
+    return paten_session_has_role(session, PATEN__ROLE__ROLE_LOKET);
+}
+
+/* Those a disposition can be addressed to: the kecamatan's staff (docs/protocol.md, "Files"). */
+static gboolean disposition_receivers(PatenSession *session)
+{
+    static const Paten__Role roles[] = {
+        PATEN__ROLE__ROLE_CAMAT,
+        PATEN__ROLE__ROLE_SEKRETARIAT,
+        PATEN__ROLE__ROLE_TIM_TEKNIS,
+        PATEN__ROLE__ROLE_LOKET,
+    };
+    return has_any(session, roles, G_N_ELEMENTS(roles));
+}
+
+/* Those who may read files: the kecamatan's staff and the region's readers. */
+static gboolean file_readers(PatenSession *session)
+{
+    static const Paten__Role roles[] = {
+        PATEN__ROLE__ROLE_PIMPINAN,
+        PATEN__ROLE__ROLE_AUDITOR,
+    };
+    return disposition_receivers(session) || has_any(session, roles, G_N_ELEMENTS(roles));
+}
+
+static GtkWidget *create_intake_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_intake_page_new(app));
+}
+
+static GtkWidget *create_inbox_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_inbox_page_new(app));
+}
+
+static GtkWidget *create_files_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_files_page_new(app));
+}
+
+static GtkWidget *create_services_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_services_page_new(app));
+}
+
 static GtkWidget *create_account_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_account_page_new(app));
@@ -62,8 +121,12 @@ static GtkWidget *create_users_page(PatenApplication *app)
 
 /* In switcher order. Later issues add their workspaces here. */
 static const Workspace workspaces[] = {
-    { "account", N_("Account"), everyone, create_account_page, TRUE },
+    { "intake", N_("Counter"), counter_staff, create_intake_page, FALSE },
+    { "inbox", N_("Dispositions"), disposition_receivers, create_inbox_page, FALSE },
+    { "files", N_("Files"), file_readers, create_files_page, FALSE },
+    { "services", N_("Services"), admins, create_services_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },
+    { "account", N_("Account"), everyone, create_account_page, TRUE },
 };
 
 static void update_header(PatenMainWindow *self)

@@ -238,6 +238,11 @@ class Desk:
     def main_window(self, user_name):
         return self.window("PATEN — " + user_name)
 
+    def workspace(self, main, title):
+        """Switches main to the workspace called title ("Akun") through its switcher."""
+        self.activate(self.named(title, "radio button", self.named("Ruang kerja", root=main)))
+        return main
+
 
 class DeskTestCase(unittest.TestCase):
     """A fresh database with the demo data and a patend on a port of its own; start_desk()

@@ -73,7 +73,7 @@ class AccountTest(dt.DeskTestCase):
     def test_logout_returns_to_the_login_window(self):
         d = self.start_desk()
         d.login("camat@kaloran")
-        main = d.main_window("Camat Kecamatan Kaloran")
+        main = d.workspace(d.main_window("Camat Kecamatan Kaloran"), "Akun")
         d.activate(d.named("Keluar", "push button", main))
         win = d.window("PATEN — Masuk")
         d.wait_gone(lambda n: n.roleName == "frame" and n.name.startswith("PATEN — Camat"),
@@ -106,7 +106,7 @@ class AccountTest(dt.DeskTestCase):
         self.assertEqual(unnamed_interactive(login, seen), [])
         self.assertGreaterEqual(len(seen), 4)  # server, login, password, Masuk (and more)
         d.login("admin@pemda-temanggung")
-        main = d.main_window("Admin Pemerintah Kabupaten Temanggung")
+        main = d.workspace(d.main_window("Admin Pemerintah Kabupaten Temanggung"), "Akun")
         seen = []
         self.assertEqual(unnamed_interactive(main, seen), [])  # the Account page
         self.assertGreaterEqual(len(seen), 7)

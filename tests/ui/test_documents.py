@@ -26,7 +26,7 @@ class DocumentsTest(dt.DeskTestCase):
     def test_account_sheet_prints_to_pdf(self):
         d = self.start_desk()
         d.login("loket@kaloran")
-        main = d.main_window("Loket Kecamatan Kaloran")
+        main = d.workspace(d.main_window("Loket Kecamatan Kaloran"), "Akun")
         self.assertFalse(os.path.exists(self.pdf))
         d.activate(d.named("Cetak lembar akun", "push button", main))
         d.label_with("Lembar akun disimpan ke " + self.pdf, root=main)

@@ -5,7 +5,7 @@ import desk_test as dt
 
 class LoginTest(dt.DeskTestCase):
 
-    def test_loket_sees_only_the_account_workspace(self):
+    def test_loket_sees_the_workspaces_of_the_counter(self):
         d = self.start_desk()
         # Keyboard only: the focus starts in the login field; Enter in the password field logs
         # in (login() presses Return).
@@ -16,23 +16,25 @@ class LoginTest(dt.DeskTestCase):
         main = d.main_window("Loket Kecamatan Kaloran")
         header = d.named("Bilah judul", root=main)
         switcher = d.named("Ruang kerja", root=header)
-        self.assertEqual([c.name for c in switcher.children], ["Akun"])
+        self.assertEqual([c.name for c in switcher.children],
+                         ["Loket", "Disposisi", "Berkas", "Akun"])
         d.named("Loket Kecamatan Kaloran", "label", header)
         d.named("Kecamatan Kaloran", "label", header)
         status = d.named("Status koneksi", root=header)
         d.named("Terhubung", "label", status)
         # The account page shows the user in Indonesian.
+        d.activate(d.named("Akun", "radio button", switcher))
         d.named("Petugas Loket", "label", main)
         d.named("loket@kaloran", "label", main)
         # The login window is gone.
         self.assertFalse([w for w in d.app.children if w.name.startswith("PATEN — Masuk")])
 
-    def test_admin_sees_account_and_users(self):
+    def test_admin_sees_services_users_and_account(self):
         d = self.start_desk()
         d.login("admin@pemda-temanggung", keyboard=False)
         main = d.main_window("Admin Pemerintah Kabupaten Temanggung")
         switcher = d.named("Ruang kerja", root=main)
-        self.assertEqual([c.name for c in switcher.children], ["Akun", "Pengguna"])
+        self.assertEqual([c.name for c in switcher.children], ["Layanan", "Pengguna", "Akun"])
 
     def test_wrong_password_is_shown_in_place(self):
         d = self.start_desk()
