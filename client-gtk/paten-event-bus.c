@@ -17,6 +17,10 @@ enum {
     SIGNAL_SESSION_ENDED,
     SIGNAL_DELEGATION_CHANGED,
     SIGNAL_SERVER_SHUTDOWN,
+    SIGNAL_CALENDAR_CHANGED,
+    SIGNAL_SERVICE_CHANGED,
+    SIGNAL_FILE_CHANGED,
+    SIGNAL_DISPOSITION_CHANGED,
     SIGNAL_STATE_CHANGED,
     SIGNAL_ATTEMPT_FAILED,
     SIGNAL_SESSION_RESUMED,
@@ -43,6 +47,18 @@ void paten_event_bus_dispatch(PatenEventBus *self, const Paten__Event *ev)
         break;
     case PATEN__EVENT__BODY_SERVER_SHUTDOWN:
         g_signal_emit(self, signals[SIGNAL_SERVER_SHUTDOWN], 0, ev->server_shutdown);
+        break;
+    case PATEN__EVENT__BODY_CALENDAR_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_CALENDAR_CHANGED], 0, ev->calendar_changed);
+        break;
+    case PATEN__EVENT__BODY_SERVICE_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_SERVICE_CHANGED], 0, ev->service_changed);
+        break;
+    case PATEN__EVENT__BODY_FILE_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_FILE_CHANGED], 0, ev->file_changed);
+        break;
+    case PATEN__EVENT__BODY_DISPOSITION_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_DISPOSITION_CHANGED], 0, ev->disposition_changed);
         break;
     default:
         /* A kind this version does not know (a newer server): "event" has carried it. */
@@ -152,6 +168,10 @@ static void paten_event_bus_class_init(PatenEventBusClass *klass)
     signals[SIGNAL_SESSION_ENDED] = new_pointer_signal(oc, "session-ended");
     signals[SIGNAL_DELEGATION_CHANGED] = new_pointer_signal(oc, "delegation-changed");
     signals[SIGNAL_SERVER_SHUTDOWN] = new_pointer_signal(oc, "server-shutdown");
+    signals[SIGNAL_CALENDAR_CHANGED] = new_pointer_signal(oc, "calendar-changed");
+    signals[SIGNAL_SERVICE_CHANGED] = new_pointer_signal(oc, "service-changed");
+    signals[SIGNAL_FILE_CHANGED] = new_pointer_signal(oc, "file-changed");
+    signals[SIGNAL_DISPOSITION_CHANGED] = new_pointer_signal(oc, "disposition-changed");
     signals[SIGNAL_SESSION_RESUMED] = new_pointer_signal(oc, "session-resumed");
     signals[SIGNAL_STATE_CHANGED] =
         g_signal_new("connection-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,

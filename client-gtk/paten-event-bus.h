@@ -10,6 +10,10 @@
  *   "session-ended"            (Paten__SessionEnded *)
  *   "delegation-changed"       (Paten__DelegationChanged *)
  *   "server-shutdown"          (Paten__ServerShutdown *)
+ *   "calendar-changed"         (Paten__CalendarChanged *)
+ *   "service-changed"          (Paten__ServiceChanged *)
+ *   "file-changed"             (Paten__FileChanged *)
+ *   "disposition-changed"      (Paten__DispositionChanged *)
  *   "connection-state-changed" (PatenConnectionState)
  *   "connection-attempt-failed"(GError *)               a (re)connect attempt failed
  *   "session-resumed"          (Paten__SessionInfo *)   a reconnect resumed the session
