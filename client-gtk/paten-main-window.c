@@ -171,6 +171,44 @@ static void on_session_changed(PatenSession *session, gpointer data)
     update_workspaces(self);
 }
 
+/* win.workspace-nth(n): shows the nth workspace the switcher shows (1 = the first), so that
+ * Alt+1 is the counter for a clerk and the services for an ADMIN. Out of range: nothing. */
+static void on_workspace_nth(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    PatenMainWindow *self = data;
+    int n = g_variant_get_int32(param);
+    g_autoptr(GList) pages = gtk_container_get_children(GTK_CONTAINER(self->stack));
+    GtkWidget *page = n >= 1 ? g_list_nth_data(pages, (guint)n - 1) : NULL;
+
+    (void)action;
+    if (page != NULL)
+        gtk_stack_set_visible_child(self->stack, page);
+}
+
+/* The help overlay (F1, Ctrl+?) and the window's own accelerators. */
+static void setup_shortcuts(PatenMainWindow *self, PatenApplication *app)
+{
+    static const char *const help[] = { "F1", "<Primary>question", NULL };
+    static const GActionEntry actions[] = {
+        { "workspace-nth", on_workspace_nth, "i", NULL, NULL, { 0 } },
+    };
+    g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource("/id/paten/desk/paten-shortcuts-window.ui");
+    GtkShortcutsWindow *overlay =
+        GTK_SHORTCUTS_WINDOW(gtk_builder_get_object(builder, "help_overlay"));
+
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(overlay)), _("Keyboard shortcuts"));
+    gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(self), overlay);
+    g_action_map_add_action_entries(G_ACTION_MAP(self), actions, G_N_ELEMENTS(actions), self);
+    gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.show-help-overlay", help);
+    for (int i = 1; i <= 9; i++) {
+        g_autofree char *detailed = g_strdup_printf("win.workspace-nth(%d)", i);
+        g_autofree char *accel = g_strdup_printf("<Alt>%d", i);
+        const char *accels[] = { accel, NULL };
+        gtk_application_set_accels_for_action(GTK_APPLICATION(app), detailed, accels);
+    }
+}
+
 char **paten_main_window_list_workspaces(PatenMainWindow *self)
 {
     GPtrArray *names = g_ptr_array_new();
@@ -195,6 +233,7 @@ PatenMainWindow *paten_main_window_new(PatenApplication *app)
     gtk_window_set_title(GTK_WINDOW(self), title);
     paten_connection_indicator_set_bus(self->indicator, paten_application_get_bus(app));
     g_signal_connect_object(self->session, "changed", G_CALLBACK(on_session_changed), self, 0);
+    setup_shortcuts(self, app);
     update_header(self);
     update_workspaces(self);
     return self;

@@ -1,9 +1,9 @@
 /*
  * paten-main-window.h: PatenMainWindow, the desk after login. Its header bar shows the user, the
  * office, the connection's state and a switcher of the workspaces the session's effective roles
- * allow: here every user has "Akun" (account) and an ADMIN also "Pengguna" (users); later issues
- * add theirs to paten_main_window's table. A session that must change its password sees only
- * its account until it has.
+ * allow (the table in paten-main-window.c: the counter, dispositions, files, services, users, and
+ * everyone's account, last). A session that must change its password sees only its account until
+ * it has. F1 shows the keyboard shortcuts; Alt+1..9 goes to the nth workspace shown.
  */
 #ifndef PATEN_MAIN_WINDOW_H
 #define PATEN_MAIN_WINDOW_H

@@ -1,6 +1,7 @@
 """paten-desk: logging in (what each role sees, errors in place, keyboard only)."""
 
 import desk_test as dt
+from dogtail import rawinput
 
 
 class LoginTest(dt.DeskTestCase):
@@ -28,6 +29,24 @@ class LoginTest(dt.DeskTestCase):
         d.named("loket@kaloran", "label", main)
         # The login window is gone.
         self.assertFalse([w for w in d.app.children if w.name.startswith("PATEN — Masuk")])
+
+    def test_keyboard_shortcuts(self):
+        d = self.start_desk()
+        d.login("loket@taman")
+        main = d.main_window("Loket Kecamatan Taman")
+        switcher = d.named("Ruang kerja", root=main)
+        # Alt+3 is the third workspace shown (Berkas for a clerk), Alt+1 back to the counter.
+        for key, title in (("<Alt>3", "Berkas"), ("<Alt>4", "Akun"), ("<Alt>1", "Loket")):
+            rawinput.keyCombo(key)
+            d.find(lambda n: n.name == title and n.roleName == "radio button" and n.checked,
+                   "%s chosen after %s" % (title, key), root=switcher)
+        # F1 shows the overlay listing the counter's shortcuts; Escape closes it.
+        rawinput.pressKey("F1")
+        help_ = d.window("Pintasan papan ketik")
+        d.label_with("Berkas baru", root=help_)
+        rawinput.pressKey("Escape")
+        d.wait_gone(lambda n: n.name == "Pintasan papan ketik" and n.showing,
+                    "the shortcuts overlay", recursive=False)
 
     def test_admin_sees_services_users_and_account(self):
         d = self.start_desk()
