@@ -101,4 +101,8 @@ int ctl_cmd_keys(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_calendar(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_service(Ctl *ctl, char **args, int nargs);
 
+/* patenctl register ... (ctl_register.c) */
+extern const GOptionEntry ctl_register_entries[];
+int ctl_cmd_register(Ctl *ctl, char **args, int nargs);
+
 #endif

@@ -9,6 +9,7 @@
  *     user, audit        administration (ctl_admin.c)
  *     calendar, service  the calendar and the catalog (ctl_catalog.c)
  *     keys, verify       documents' signatures, offline too (ctl_verify.c)
+ *     register           the register books (ctl_register.c)
  *
  * With --user, each command logs in (Login) right after Hello, on its one connection.
  *
@@ -610,6 +611,11 @@ static const Command commands[] = {
       "the service catalog of your region; ADMIN: save a service or a new\n"
       "version of one from the JSON 'service show' prints",
       NULL, ctl_cmd_service, TRUE },
+    { "register", "register KIND [--service CODE] [--year YYYY] ...",
+      "print a register book (buku register) as a table: receipt, return-slip,\n"
+      "survey-report, meeting-minutes, rejection-letter, or decree (per\n"
+      "service: --service CODE)",
+      ctl_register_entries, ctl_cmd_register },
     { "keys", "keys [REGION]",
       "print the regions' document-signing public keys as JSON (no login\n"
       "needed), for 'verify --keys'",

@@ -371,6 +371,23 @@ class FileAndVerifyTest(PatenctlTestCase):
         p = self.ctl_ok("verify", sk)
         self.assertIn("valid (on record): DECREE 503/0001/DISPENSASI-NIKAH/KEC-TAMAN/2026",
                       p.stdout)
+        # The register books: the SK register of the service, and the receipts.
+        env = ctl_env(PATEN_PASSWORD=DEMO_PASSWORD)
+        p = self.ctl("--user", "camat@taman", "register", "decree", "--service",
+                     "dispensasi-nikah", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"\n +1  503/0001/DISPENSASI-NIKAH/KEC-TAMAN/2026 +\d{4}-\d\d-\d\d"
+                                   r" +TT/0001/KEC-TAMAN/2026 +Siti Aminah +Camat Kecamatan Taman\n")
+        p = self.ctl("--user", "loket@taman", "register", "receipt", "--json", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([e["number"] for e in json.loads(p.stdout)["entries"]],
+                         ["TT/0001/KEC-TAMAN/2026"])
+        # The SK register needs its service; an unknown kind is a usage error.
+        err = self.error_json(self.ctl("--user", "camat@taman", "register", "decree", env=env))
+        self.assertEqual(err["field"], "service_id")
+        p = self.ctl("--user", "camat@taman", "register", "izin", env=env)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("KIND: receipt", p.stderr)
         # Offline: no server at all.
         self.server.stop()
         p = self.ctl("verify", "--keys", keys, "-", stdin=sk + "\n", server=False)
