@@ -14,6 +14,7 @@
 #include "paten-files-page.h"
 #include "paten-inbox-page.h"
 #include "paten-intake-page.h"
+#include "paten-register-dialog.h"
 #include "paten-services-page.h"
 #include "paten-users-page.h"
 #include "paten-util.h"
@@ -27,6 +28,7 @@ struct _PatenMainWindow {
     GtkLabel *office_label;
     PatenConnectionIndicator *indicator;
     GtkStack *stack;
+    GtkWidget *register_button;
 
     PatenApplication *app; /* not a reference: the application holds its windows */
     PatenSession *session;
@@ -160,6 +162,12 @@ static void update_workspaces(PatenMainWindow *self)
             gtk_widget_destroy(page);
         }
     }
+    gtk_widget_set_visible(self->register_button, !locked && file_readers(self->session));
+}
+
+static void on_register_clicked(PatenMainWindow *self)
+{
+    gtk_window_present(GTK_WINDOW(paten_register_dialog_new(self->app, GTK_WINDOW(self))));
 }
 
 static void on_session_changed(PatenSession *session, gpointer data)
@@ -262,6 +270,8 @@ static void paten_main_window_class_init(PatenMainWindowClass *klass)
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, office_label);
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, indicator);
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, stack);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, register_button);
+    gtk_widget_class_bind_template_callback(wc, on_register_clicked);
 }
 
 static void paten_main_window_init(PatenMainWindow *self)

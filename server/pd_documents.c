@@ -379,7 +379,6 @@ static void register_listed(const struct pd_db_result *r, void *arg)
     struct pd_request *req = g->req;
     Paten__ListRegisterReply reply = PATEN__LIST_REGISTER_REPLY__INIT;
     const PGresult *res;
-    const struct pd_office_entry *o = pd_offices_get(req->srv->offices, g->office_id);
     g_autofree char *title = NULL;
     int n;
     Paten__RegisterEntry *e, **p;
@@ -415,7 +414,7 @@ static void register_listed(const struct pd_db_result *r, void *arg)
     reply.entries = p;
     reply.n_entries = (size_t)n;
     reply.title = title;
-    reply.office_name = (char *)(o ? o->code : "");
+    reply.office_name = (char *)(PQntuples(r->res[1]) == 1 ? pd_db_str(r->res[1], 0, 1) : "");
     pd_request_reply(req, &reply.base);
     free(p);
     free(e);
@@ -434,6 +433,8 @@ static void register_run(struct reg *g)
     pd_db_param_int(b, g->year);
     pd_db_param_text(b, m->from_date[0] ? m->from_date : NULL);
     pd_db_param_text(b, m->to_date[0] ? m->to_date : NULL);
+    pd_db_batch_add(b, PD_STMT_OFFICE_CONTEXT); /* the office's name, for the book's head */
+    pd_db_param_int(b, g->office_id);
     pd_db_run(g->req->srv->db, b, register_listed, g);
 }
 

@@ -327,6 +327,12 @@ class FileAndVerifyTest(PatenctlTestCase):
     """A file through the counter and the Camat with patenctl call, and its SK checked with
     patenctl verify: online, and offline with the saved keys after the server has gone."""
 
+    def setUp(self):
+        super().setUp()
+        # The numbers below are of 2026, whatever the real date.
+        monday = 1795399200000  # 2026-11-23 09:00 WIB (02:00 UTC)
+        self.set_clock(offset_ms=monday - int(time.time() * 1000))
+
     def call_as(self, user, rpc, body):
         p = self.ctl("--user", user, "call", rpc, "-", stdin=json.dumps(body),
                      env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))

@@ -9,6 +9,7 @@ and the Camat's delegate signing a.n. Camat. The business clock is moved, never 
 import os
 import sys
 import threading
+import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -58,6 +59,9 @@ class FilesTestCase(PatendTestCase):
     def setUp(self):
         super().setUp()
         self.users = {}
+        # The numbers and dates below are of 2026: the business clock runs from a Monday of
+        # November 2026 whatever the real date (a test that needs a fixed moment freezes it).
+        self.set_clock(offset_ms=wib_ms(2026, 11, 23, 9) - int(time.time() * 1000))
 
     def as_(self, user):
         """One logged-in connection per demo user, reused."""
@@ -651,6 +655,8 @@ class QueryTest(FilesTestCase):
         reg = loket.rpc("ListRegister", kind=pb.DOCUMENT_KIND_RECEIPT)
         self.assertEqual([(e.seq, e.file_register_number) for e in reg.entries],
                          [(1, a.register_number), (2, b.register_number)])
+        self.assertEqual((reg.title, reg.office_name),
+                         ("Buku Register Tanda Terima Berkas 2026", "Kecamatan Taman"))
         self.assertEqual(loket.rpc_error("ListRegister", kind=pb.DOCUMENT_KIND_DECREE).err.field,
                          "service_id")
         keys = self.client().rpc("GetSigningKeys", region_code="pemalang").keys
