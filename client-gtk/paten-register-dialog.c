@@ -309,7 +309,8 @@ static void add_column(PatenRegisterDialog *self, int col, const char *title, gb
     GtkCellRenderer *r = gtk_cell_renderer_text_new();
     GtkTreeViewColumn *c = gtk_tree_view_column_new_with_attributes(title, r, "text", col, NULL);
 
-    if (col != COL_SEQ)
+    /* Numbers and dates are read whole; names may lose their end (the PDF has room). */
+    if (expand)
         g_object_set(r, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
     gtk_tree_view_column_set_resizable(c, TRUE);
     gtk_tree_view_column_set_expand(c, expand);
@@ -398,9 +399,9 @@ static void paten_register_dialog_init(PatenRegisterDialog *self)
     }
     gtk_combo_box_set_active(GTK_COMBO_BOX(self->kind_combo), 0);
     add_column(self, COL_SEQ, _("No."), FALSE);
-    add_column(self, COL_NUMBER, _("Number"), TRUE);
+    add_column(self, COL_NUMBER, _("Number"), FALSE);
     add_column(self, COL_DATE, _("Date"), FALSE);
-    add_column(self, COL_FILE, _("File"), TRUE);
+    add_column(self, COL_FILE, _("File"), FALSE);
     add_column(self, COL_APPLICANT, _("Applicant"), TRUE);
     add_column(self, COL_SERVICE, _("Service"), TRUE);
     add_column(self, COL_BY, _("Issued by"), TRUE);

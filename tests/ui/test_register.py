@@ -62,6 +62,8 @@ class RegisterTest(dt.DeskTestCase):
         for f in (a, b):
             d.find(lambda n, f=f: n.name == f.register_number, f.register_number, root=table)
         d.find(lambda n: n.name == "Dewi Sartika", "the applicant's cell", root=table)
+        folder = os.environ.get("PATEN_SCREENSHOT_DIR") or os.environ["PATEN_BUILD_SCREENSHOTS"]
+        dt.screenshot(dlg, os.path.join(folder, "buku-register.png"))
 
         d.activate(d.named("Cetak", "push button", dlg))
         said = d.label_with("Buku register disimpan ke ", root=dlg)
