@@ -289,6 +289,19 @@ static const struct {
     { PATEN__FIELD_TYPE__FIELD_TYPE_YES_NO, N_("Yes/No") },
 };
 
+/* Offers a field's unit and bounds only for a NUMBER, its choices only for a CHOICE. */
+static void on_field_type_changed(GtkComboBox *combo, gpointer data)
+{
+    ListRow *r = data;
+    gint64 type = combo_id(GTK_COMBO_BOX_TEXT(combo));
+    gboolean number = type == PATEN__FIELD_TYPE__FIELD_TYPE_NUMBER;
+
+    gtk_widget_set_sensitive(r->parts[FIELD_UNIT], number);
+    gtk_widget_set_sensitive(r->parts[FIELD_MIN], number);
+    gtk_widget_set_sensitive(r->parts[FIELD_MAX], number);
+    gtk_widget_set_sensitive(r->parts[FIELD_CHOICES], type == PATEN__FIELD_TYPE__FIELD_TYPE_CHOICE);
+}
+
 static void add_field_row(PatenServiceDialog *self, const Paten__FieldSpec *f, gboolean focus)
 {
     ListRow *r = g_new0(ListRow, 1);
@@ -332,6 +345,8 @@ static void add_field_row(PatenServiceDialog *self, const Paten__FieldSpec *f, g
     gtk_grid_attach(GTK_GRID(grid), r->parts[FIELD_CHOICES], 1, 1, 1, 1);
     gtk_grid_attach(GTK_GRID(grid), r->parts[FIELD_MIN], 2, 1, 1, 1);
     gtk_grid_attach(GTK_GRID(grid), r->parts[FIELD_MAX], 3, 1, 1, 1);
+    on_field_type_changed(GTK_COMBO_BOX(type), r);
+    g_signal_connect(type, "changed", G_CALLBACK(on_field_type_changed), r);
     add_row(self, r, grid, focus);
 }
 
@@ -456,7 +471,7 @@ static void fill(PatenServiceDialog *self, const Paten__Service *s)
     self->loaded = paten_message_dup(&s->base);
     gtk_entry_set_text(self->code_entry, s->code);
     /* The code names the service for good: the server refuses a change. */
-    gtk_editable_set_editable(GTK_EDITABLE(self->code_entry), FALSE);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->code_entry), FALSE);
     gtk_entry_set_text(self->name_entry, s->name);
     set_combo_id(self->kind_combo, s->kind);
     set_combo_id(self->survey_combo, s->survey);
@@ -577,12 +592,17 @@ static void read_form(PatenServiceDialog *self, Draft *d)
                 f->name = entry_text(d, r->parts[FIELD_NAME]);
                 f->label = entry_text(d, r->parts[FIELD_LABEL]);
                 f->type = combo_id(GTK_COMBO_BOX_TEXT(r->parts[FIELD_TYPE]));
-                f->unit = entry_text(d, r->parts[FIELD_UNIT]);
                 f->required =
                     gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(r->parts[FIELD_REQUIRED]));
-                parse_choices(d, r->parts[FIELD_CHOICES], f);
-                f->min = entry_text(d, r->parts[FIELD_MIN]);
-                f->max = entry_text(d, r->parts[FIELD_MAX]);
+                /* What the type does not use is left out (kept in the row while the ADMIN
+                 * switches types back and forth). */
+                if (gtk_widget_get_sensitive(r->parts[FIELD_CHOICES]))
+                    parse_choices(d, r->parts[FIELD_CHOICES], f);
+                if (gtk_widget_get_sensitive(r->parts[FIELD_UNIT])) {
+                    f->unit = entry_text(d, r->parts[FIELD_UNIT]);
+                    f->min = entry_text(d, r->parts[FIELD_MIN]);
+                    f->max = entry_text(d, r->parts[FIELD_MAX]);
+                }
                 s->fields[s->n_fields++] = f;
             } else if (kinds[k] == LIST_REQS) {
                 Paten__Requirement *q = keep(d, g_malloc(sizeof *q));

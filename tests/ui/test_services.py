@@ -36,8 +36,8 @@ def open_editor(d, main, row, code):
     return dlg
 
 
-def dialog_gone(d):
-    d.wait_gone(lambda n: n.roleName == "dialog" and n.name.startswith("Ubah layanan"),
+def dialog_gone(d, prefix="Ubah layanan"):
+    d.wait_gone(lambda n: n.roleName == "dialog" and n.name.startswith(prefix),
                 "the service editor", recursive=False)
 
 
@@ -98,6 +98,54 @@ class ServicesTest(dt.DeskTestCase):
                           imb.legal_basis, imb.active))
         old = self.c.rpc("GetService", service_id=imb.id, version=imb.version).service
         self.assertEqual(old.deadline_working_days, imb.deadline_working_days)
+
+    def test_new_service_with_list_editing(self):
+        d = self.start_desk()
+        d.login(ADMIN)
+        main, lst = open_services_page(d)
+        d.activate(d.named("Tambah layanan", "push button", main))
+        dlg = d.find(lambda n: n.roleName == "dialog" and n.name == "Layanan baru",
+                     "the new service dialog")
+        d.label_with("dimulai pada versi 1", root=dlg)
+        d.set_text(d.named("Kode layanan", "text", dlg), "uji-kesenian")
+        d.set_text(d.named("Dasar hukum", "text", dlg), "Perbup uji")
+        # A CHOICE field with its choices.
+        d.activate(d.named("Tambah isian", "push button", dlg))
+        d.set_text(d.named("Isian 1: nama", "text", dlg), "jenis_kesenian")
+        d.set_text(d.named("Isian 1: label", "text", dlg), "Jenis kesenian")
+        dt.choose(d.named("Isian 1: jenis", "combo box", dlg), "Pilihan")
+        d.set_text(d.named("Isian 1: pilihan", "text", dlg), "TARI, MUSIK")
+        # Three requirements; the third removed, the second moved up.
+        reqs = [("ktp", "Fotokopi KTP", ""), ("alat", "Daftar alat musik", "jenis_kesenian=MUSIK"),
+                ("hapus", "Dihapus lagi", "")]
+        for _ in reqs:
+            d.activate(d.named("Tambah persyaratan", "push button", dlg))
+        for i, (code, text, when) in enumerate(reqs, 1):
+            d.set_text(d.named("Persyaratan %d: kode" % i, "text", dlg), code)
+            d.set_text(d.named("Persyaratan %d: teks" % i, "text", dlg), text)
+            d.set_text(d.named("Persyaratan %d: syarat berlaku" % i, "text", dlg), when)
+        d.activate(d.named("Hapus: Persyaratan 3", "push button", dlg))
+        d.wait_gone(lambda n: n.name == "Persyaratan 3: kode", "the third requirement",
+                    root=dlg)
+        d.activate(d.named("Naikkan: Persyaratan 2", "push button", dlg))
+        d.find(lambda n: n.name == "Persyaratan 1: kode" and n.text == "alat",
+               "alat moved first", root=dlg)
+        # Enter in a field saves (the default button).
+        name = d.named("Nama layanan", "text", dlg)
+        d.set_text(name, "Rekomendasi Uji Kesenian")
+        d.press_enter(name)
+        dialog_gone(d, "Layanan baru")
+        row = service_row(d, lst, "uji-kesenian")
+        d.named("Versi 1", "label", row)
+        d.named("Rekomendasi Uji Kesenian", "label", row)
+        s = [s for s in self.c.rpc("ListServices").services if s.code == "uji-kesenian"][0]
+        self.assertEqual([(r.code, r.text, r.when) for r in s.requirements],
+                         [("alat", "Daftar alat musik", "jenis_kesenian=MUSIK"),
+                          ("ktp", "Fotokopi KTP", "")])
+        self.assertEqual([(f.name, f.label, f.type, list(f.choices)) for f in s.fields],
+                         [("jenis_kesenian", "Jenis kesenian", 3, ["TARI", "MUSIK"])])
+        self.assertEqual((s.kind, s.survey, s.fee, s.deadline_working_days, s.legal_basis,
+                          s.active), (2, 3, 1, 2, "Perbup uji", True))
 
     def test_a_version_saved_elsewhere_appears_by_itself(self):
         d = self.start_desk()
