@@ -189,7 +189,10 @@ class ServicesTest(dt.DeskTestCase):
         self.assertEqual(self.c.rpc("GetService", service_id=imb.id).service.version,
                          imb.version)
         self.assertEqual(rule.text, bad)
-        d.activate(d.named("Batal", "push button", dlg))
+        # Escape cancels the dialog.
+        rule.grabFocus()
+        d.find(lambda n: n == rule and n.focused, "focus on the rule", root=rule.parent)
+        dt.rawinput.pressKey("Escape")
         dialog_gone(d)
         d.named("Versi %d" % imb.version, "label", service_row(d, lst, "imb"))
 
