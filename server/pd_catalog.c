@@ -433,9 +433,14 @@ static int service_check(struct pd_request *req, const Paten__Service *s)
     }
     return 0;
 #undef BAD
-bad:
-    pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Isian layanan tidak valid", field, "%s", err);
+bad : {
+    /* The catalog's author is an ADMIN editing rules: the technical reason is what they need,
+     * so it goes into the message shown, not only into the detail. */
+    char shown[400];
+    snprintf(shown, sizeof shown, "Isian layanan tidak valid: %s", err);
+    pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, shown, field, "%s", err);
     return -1;
+}
 }
 
 /* ---- ListServices, GetService -------------------------------------------------------------- */

@@ -200,8 +200,12 @@ class Desk:
         its field): polled, since the layout settles a moment after the label appears."""
         def between(n):
             return n == node and above.position[1] < n.position[1] < below.position[1]
-        self.find(between, "%r between %r and %r" % (node.name, above.name, below.name),
-                  root=node.parent, recursive=False)
+        try:
+            self.find(between, "%r between %r and %r" % (node.name, above.name, below.name),
+                      root=node.parent, recursive=False)
+        except Exception as e:
+            raise AssertionError("%s (y: %s, %s, %s)" % (e, above.position[1], node.position[1],
+                                                         below.position[1])) from None
 
     # ---- acting ----------------------------------------------------------------------------
 

@@ -199,10 +199,18 @@ class ServicesTest(dt.DeskTestCase):
         s.criteria.add(rule_json=bad, reason=imb.criteria[0].reason)
         e = self.c.rpc_error("SaveService", idempotency_key=key(), service=s)
         self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", "service.criteria"))
+        # The message says why, not only that it is invalid.
+        self.assertEqual(e.err.message, "Isian layanan tidak valid: " + e.err.detail)
         err = d.find(lambda n: n.roleName == "label" and n.name == e.err.message and n.showing,
                      "the server's criteria error", root=dlg)
-        d.wait_between(err, d.named("Kriteria %d: alasan" % len(imb.criteria), "text", dlg),
-                       d.named("Tambah kriteria", "push button", dlg))
+        # (The reason now says why, so the label may push the button out of the scrolled view:
+        # its place in the form, not its position on screen, shows it comes before the button.)
+        reason = d.named("Kriteria %d: alasan" % len(imb.criteria), "text", dlg)
+        d.find(lambda n: n == err and n.position[1] > reason.position[1],
+               "the error under the last criterion", root=err.parent, recursive=False)
+        add = d.named("Tambah kriteria", "push button", dlg)
+        self.assertEqual(add.parent, err.parent)
+        self.assertLess(err.indexInParent, add.indexInParent)
         # Nothing saved; the dialog stays open with the text as typed.
         self.assertEqual(self.c.rpc("GetService", service_id=imb.id).service.version,
                          imb.version)
