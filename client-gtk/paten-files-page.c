@@ -28,6 +28,10 @@ enum {
     COL_DUE,
     COL_DUE_WEIGHT,
     COL_DUE_COLOR,
+    COL_OFFICE,
+    COL_DEADLINE_MS, /* hidden: what the badge is recomputed from as time goes by */
+    COL_OVERDUE,
+    COL_STATE_VALUE,
     N_COLS
 };
 
@@ -41,6 +45,8 @@ struct _PatenFilesPage {
     GtkComboBoxText *state_combo;
     GtkEntry *from_entry;
     GtkEntry *to_entry;
+    GtkLabel *office_label;
+    GtkComboBoxText *office_combo;
     GtkLabel *register_error;
     GtkLabel *number_error;
     GtkLabel *name_error;
@@ -48,6 +54,7 @@ struct _PatenFilesPage {
     GtkLabel *state_error;
     GtkLabel *from_error;
     GtkLabel *to_error;
+    GtkLabel *office_error;
     GtkButton *search_button;
     GtkSpinner *spinner;
     GtkLabel *status_label;
@@ -67,6 +74,10 @@ struct _PatenFilesPage {
     guint total;
     guint serial; /* the search whose answer counts */
     GCancellable *cancel;
+    GHashTable *office_names; /* office code -> name, for the region's readers' office column */
+    GtkTreeViewColumn *office_column;
+    gboolean region_wide; /* the session's office is the region's (PEMDA): every kecamatan */
+    guint tick;           /* the minute timer that moves the deadline badges on */
 };
 
 G_DEFINE_TYPE(PatenFilesPage, paten_files_page, GTK_TYPE_BOX)
@@ -89,28 +100,58 @@ static void set_loading(PatenFilesPage *self, gboolean loading)
 
 /* ---- the results -------------------------------------------------------------------------- */
 
+/* Sets the deadline badge of the row at it from its hidden columns, against the clock now. */
+static void set_due(PatenFilesPage *self, GtkTreeIter *it)
+{
+    GtkTreeModel *model = GTK_TREE_MODEL(self->store);
+    PatenDueState due_state = PATEN_DUE_NONE;
+    gint64 deadline_ms = 0;
+    gboolean overdue = FALSE;
+    int state = 0;
+    g_autofree char *due = NULL;
+
+    gtk_tree_model_get(model, it, COL_DEADLINE_MS, &deadline_ms, COL_OVERDUE, &overdue,
+                       COL_STATE_VALUE, &state, -1);
+    /* While the file waits for the applicant its clock stands still: no countdown to show. */
+    if (state == PATEN__FILE_STATE__FILE_STATE_RETURNED)
+        due = g_strdup(_("Paused"));
+    else
+        due = paten_due_text(deadline_ms, g_get_real_time() / 1000, overdue,
+                             paten_file_state_is_final((Paten__FileState)state),
+                             paten_session_get_time_zone(self->session), &due_state);
+    gtk_list_store_set(self->store, it, COL_DUE, due, COL_DUE_WEIGHT,
+                       due_state == PATEN_DUE_OVERDUE || due_state == PATEN_DUE_TODAY
+                           ? PANGO_WEIGHT_BOLD
+                           : PANGO_WEIGHT_NORMAL,
+                       COL_DUE_COLOR, due_state == PATEN_DUE_OVERDUE ? "#c01c28" : NULL, -1);
+}
+
 /* Fills the row at it from f. */
 static void set_row(PatenFilesPage *self, GtkTreeIter *it, const Paten__FileSummary *f)
 {
     const char *tz = paten_session_get_time_zone(self->session);
-    PatenDueState due_state = PATEN_DUE_NONE;
     g_autofree char *date = paten_format_time(f->received_at_ms, tz, TRUE);
-    g_autofree char *due = NULL;
+    const char *office = g_hash_table_lookup(self->office_names, f->office_code);
 
-    /* While the file waits for the applicant its clock stands still: no countdown to show. */
-    if (f->state == PATEN__FILE_STATE__FILE_STATE_RETURNED)
-        due = g_strdup(_("Paused"));
-    else
-        due = paten_due_text(f->deadline_ms, g_get_real_time() / 1000, f->overdue,
-                             paten_file_state_is_final(f->state), tz, &due_state);
+    gtk_list_store_set(self->store, it, COL_ID, f->id, COL_VERSION, f->version, COL_REGISTER,
+                       f->register_number, COL_DATE, date, COL_APPLICANT, f->applicant_name,
+                       COL_SERVICE, f->service_name, COL_STATE, paten_file_state_name(f->state),
+                       COL_OFFICE, office ? office : f->office_code, COL_DEADLINE_MS,
+                       f->deadline_ms, COL_OVERDUE, f->overdue, COL_STATE_VALUE, (int)f->state, -1);
+    set_due(self, it);
+}
 
-    gtk_list_store_set(
-        self->store, it, COL_ID, f->id, COL_VERSION, f->version, COL_REGISTER, f->register_number,
-        COL_DATE, date, COL_APPLICANT, f->applicant_name, COL_SERVICE, f->service_name, COL_STATE,
-        paten_file_state_name(f->state), COL_DUE, due, COL_DUE_WEIGHT,
-        due_state == PATEN_DUE_OVERDUE || due_state == PATEN_DUE_TODAY ? PANGO_WEIGHT_BOLD
-                                                                       : PANGO_WEIGHT_NORMAL,
-        COL_DUE_COLOR, due_state == PATEN_DUE_OVERDUE ? "#c01c28" : NULL, -1);
+static gboolean on_tick(gpointer data)
+{
+    PatenFilesPage *self = data;
+    GtkTreeModel *model = GTK_TREE_MODEL(self->store);
+    GtkTreeIter it;
+    gboolean more;
+
+    for (more = gtk_tree_model_get_iter_first(model, &it); more;
+         more = gtk_tree_model_iter_next(model, &it))
+        set_due(self, &it);
+    return G_SOURCE_CONTINUE;
 }
 
 static void show_paging(PatenFilesPage *self, guint shown)
@@ -231,6 +272,11 @@ static void on_search(PatenFilesPage *self, GtkWidget *source)
                     : PATEN__FILE_STATE__FILE_STATE_UNSPECIFIED;
     q.from_date = from;
     q.to_date = to;
+    if (self->region_wide) {
+        const char *office = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->office_combo));
+
+        q.office_id = office ? g_ascii_strtoll(office, NULL, 10) : 0;
+    }
     /* Kept for the paging buttons: the next page is the same search, not what the form says
      * by then. */
     paten_message_free(self->query);
@@ -290,6 +336,27 @@ static void on_file_changed(PatenEventBus *bus, gpointer ev, gpointer data)
     }
 }
 
+/* The search shown again, on the page shown: what the desk may have missed (a reconnect, events
+ * lost) or what changed under every row (the calendar moves deadlines). */
+static void on_rerun(PatenFilesPage *self)
+{
+    if (self->query != NULL)
+        run_query(self, self->offset);
+}
+
+static void on_events_missed(PatenEventBus *bus, gpointer data)
+{
+    (void)bus;
+    on_rerun(data);
+}
+
+static void on_bus_pointer_rerun(PatenEventBus *bus, gpointer what, gpointer data)
+{
+    (void)bus;
+    (void)what;
+    on_rerun(data);
+}
+
 /* ---- the filters -------------------------------------------------------------------------- */
 
 static void on_services_listed(GObject *src, GAsyncResult *res, gpointer data)
@@ -318,6 +385,55 @@ static void on_services_listed(GObject *src, GAsyncResult *res, gpointer data)
     paten_message_free(reply);
 }
 
+static void on_offices_listed(GObject *src, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(PatenFilesPage) self = data;
+    g_autoptr(GError) err = NULL;
+    Paten__ListOfficesReply *reply = (Paten__ListOfficesReply *)paten_connection_call_finish(
+        PATEN_CONNECTION(src), res, NULL, &err);
+
+    if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->app == NULL) {
+        paten_message_free(reply);
+        return;
+    }
+    if (reply == NULL) {
+        g_autofree char *text = paten_error_text(err);
+        g_autofree char *msg = g_strdup_printf(_("The offices could not be loaded: %s"), text);
+
+        paten_label_show(self->office_error, msg);
+        return;
+    }
+    /* Only kecamatan hold files. */
+    for (size_t i = 0; i < reply->n_offices; i++) {
+        const Paten__Office *o = reply->offices[i];
+        g_autofree char *id = NULL;
+
+        if (o->kind != PATEN__OFFICE_KIND__OFFICE_KIND_KECAMATAN)
+            continue;
+        id = g_strdup_printf("%" G_GINT64_FORMAT, o->id);
+        gtk_combo_box_text_append(self->office_combo, id, o->name);
+        g_hash_table_insert(self->office_names, g_strdup(o->code), g_strdup(o->name));
+    }
+    /* Rows shown before the names came show the office's code: name them now. */
+    {
+        GtkTreeModel *model = GTK_TREE_MODEL(self->store);
+        GtkTreeIter it;
+        gboolean more;
+
+        for (more = gtk_tree_model_get_iter_first(model, &it); more;
+             more = gtk_tree_model_iter_next(model, &it)) {
+            g_autofree char *code = NULL;
+            const char *name;
+
+            gtk_tree_model_get(model, &it, COL_OFFICE, &code, -1);
+            name = code ? g_hash_table_lookup(self->office_names, code) : NULL;
+            if (name != NULL)
+                gtk_list_store_set(self->store, &it, COL_OFFICE, name, -1);
+        }
+    }
+    paten_message_free(reply);
+}
+
 static void fill_states(PatenFilesPage *self)
 {
     const ProtobufCEnumDescriptor *desc = &paten__file_state__descriptor;
@@ -336,7 +452,7 @@ static void fill_states(PatenFilesPage *self)
     gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->state_combo), "0");
 }
 
-static void add_column(PatenFilesPage *self, const char *title, int col)
+static GtkTreeViewColumn *add_column(PatenFilesPage *self, const char *title, int col)
 {
     GtkCellRenderer *cell = gtk_cell_renderer_text_new();
     GtkTreeViewColumn *column =
@@ -352,6 +468,7 @@ static void add_column(PatenFilesPage *self, const char *title, int col)
     }
     gtk_tree_view_column_set_resizable(column, TRUE);
     gtk_tree_view_append_column(self->tree, column);
+    return column;
 }
 
 /* ---- life --------------------------------------------------------------------------------- */
@@ -365,6 +482,24 @@ PatenFilesPage *paten_files_page_new(PatenApplication *app)
     self->bus = g_object_ref(paten_application_get_bus(app));
     self->session = g_object_ref(paten_application_get_session(app));
     g_signal_connect_object(self->bus, "file-changed", G_CALLBACK(on_file_changed), self, 0);
+    g_signal_connect_object(self->bus, "events-missed", G_CALLBACK(on_events_missed), self, 0);
+    g_signal_connect_object(self->bus, "session-resumed", G_CALLBACK(on_bus_pointer_rerun), self,
+                            0);
+    g_signal_connect_object(self->bus, "calendar-changed", G_CALLBACK(on_bus_pointer_rerun), self,
+                            0);
+    {
+        const Paten__User *me = paten_session_get_user(self->session);
+
+        self->region_wide =
+            me->office != NULL && me->office->kind == PATEN__OFFICE_KIND__OFFICE_KIND_PEMDA;
+    }
+    /* The region's readers see every kecamatan: which one, as a filter and a column. */
+    gtk_widget_set_visible(GTK_WIDGET(self->office_label), self->region_wide);
+    gtk_widget_set_visible(GTK_WIDGET(self->office_combo), self->region_wide);
+    gtk_tree_view_column_set_visible(self->office_column, self->region_wide);
+    if (self->region_wide)
+        paten_connection_call_async(self->conn, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_OFFICES,
+                                    NULL, self->cancel, on_offices_listed, g_object_ref(self));
     paten_connection_call_async(self->conn, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_SERVICES, NULL,
                                 self->cancel, on_services_listed, g_object_ref(self));
     /* The newest files first, before anything is typed. */
@@ -377,6 +512,10 @@ static void paten_files_page_dispose(GObject *obj)
     PatenFilesPage *self = PATEN_FILES_PAGE(obj);
 
     g_cancellable_cancel(self->cancel);
+    if (self->tick != 0) {
+        g_source_remove(self->tick);
+        self->tick = 0;
+    }
     if (self->bus != NULL)
         g_signal_handlers_disconnect_by_data(self->bus, self);
     g_clear_object(&self->bus);
@@ -394,6 +533,7 @@ static void paten_files_page_finalize(GObject *obj)
     g_clear_object(&self->store);
     paten_field_errors_free(self->errors);
     paten_message_free(self->query);
+    g_hash_table_unref(self->office_names);
     G_OBJECT_CLASS(paten_files_page_parent_class)->finalize(obj);
 }
 
@@ -411,6 +551,9 @@ static void paten_files_page_class_init(PatenFilesPageClass *klass)
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, state_combo);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, from_entry);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, to_entry);
+    gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_label);
+    gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_combo);
+    gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_error);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, register_error);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, number_error);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, name_error);
@@ -434,11 +577,14 @@ static void paten_files_page_class_init(PatenFilesPageClass *klass)
 static void paten_files_page_init(PatenFilesPage *self)
 {
     self->cancel = g_cancellable_new();
+    self->office_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     gtk_widget_init_template(GTK_WIDGET(self));
-    self->store = gtk_list_store_new(N_COLS, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING,
-                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-                                     G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
+    self->store =
+        gtk_list_store_new(N_COLS, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+                           G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
+                           G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_BOOLEAN, G_TYPE_INT);
     gtk_tree_view_set_model(self->tree, GTK_TREE_MODEL(self->store));
+    self->office_column = add_column(self, _("Office"), COL_OFFICE);
     add_column(self, _("Register number"), COL_REGISTER);
     add_column(self, _("Received on"), COL_DATE);
     add_column(self, _("Applicant"), COL_APPLICANT);
@@ -453,6 +599,9 @@ static void paten_files_page_init(PatenFilesPage *self)
     paten_field_errors_add(self->errors, "state", self->state_error);
     paten_field_errors_add(self->errors, "from_date", self->from_error);
     paten_field_errors_add(self->errors, "to_date", self->to_error);
+    paten_field_errors_add(self->errors, "office_id", self->office_error);
+    gtk_combo_box_text_append(self->office_combo, "0", _("All offices"));
+    gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->office_combo), "0");
     /* Service names are long ("Izin Oprit (Pembuatan Jalan Masuk)"): the combo box ellipsizes
      * them rather than widening the form past the window. */
     {
@@ -465,4 +614,6 @@ static void paten_files_page_init(PatenFilesPage *self)
     gtk_combo_box_text_append(self->service_combo, "0", _("All services"));
     gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->service_combo), "0");
     fill_states(self);
+    /* Deadline badges say "today" and "late" relative to the clock: move them on each minute. */
+    self->tick = g_timeout_add_seconds(60, on_tick, self);
 }

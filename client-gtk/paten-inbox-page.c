@@ -218,6 +218,9 @@ static void on_inbox_loaded(PatenInboxPage *self, GObject *src, GAsyncResult *re
         g_autofree char *msg = g_strdup_printf(_("The dispositions could not be loaded: %s"), text);
 
         paten_label_show(self->status_label, msg);
+        /* The rows shown stay; what was held is newer than them. */
+        for (guint i = 0; held != NULL && i < held->len; i++)
+            apply_disposition(self, held->pdata[i]);
         return;
     }
     paten_label_show(self->status_label, NULL);
@@ -287,10 +290,19 @@ static void on_events_missed(PatenEventBus *bus, gpointer data)
     load_inbox(data);
 }
 
-static void on_session_resumed(PatenEventBus *bus, gpointer info, gpointer data)
+/* A reconnect resumed the session, or the calendar changed (dispositions' overdue flags follow
+ * the working days): the server's list again. */
+static void on_bus_pointer_reload(PatenEventBus *bus, gpointer what, gpointer data)
 {
     (void)bus;
-    (void)info;
+    (void)what;
+    load_inbox(data);
+}
+
+/* The session's roles changed (a delegation began or ended): a role's dispositions come or go. */
+static void on_session_changed(PatenSession *session, gpointer data)
+{
+    (void)session;
     load_inbox(data);
 }
 
@@ -457,7 +469,11 @@ PatenInboxPage *paten_inbox_page_new(PatenApplication *app)
     g_signal_connect_object(self->bus, "disposition-changed", G_CALLBACK(on_disposition_changed),
                             self, 0);
     g_signal_connect_object(self->bus, "events-missed", G_CALLBACK(on_events_missed), self, 0);
-    g_signal_connect_object(self->bus, "session-resumed", G_CALLBACK(on_session_resumed), self, 0);
+    g_signal_connect_object(self->bus, "session-resumed", G_CALLBACK(on_bus_pointer_reload), self,
+                            0);
+    g_signal_connect_object(self->bus, "calendar-changed", G_CALLBACK(on_bus_pointer_reload), self,
+                            0);
+    g_signal_connect_object(self->session, "changed", G_CALLBACK(on_session_changed), self, 0);
     load_inbox(self);
     return self;
 }
@@ -473,6 +489,8 @@ static void paten_inbox_page_dispose(GObject *obj)
     }
     if (self->bus != NULL)
         g_signal_handlers_disconnect_by_data(self->bus, self);
+    if (self->session != NULL)
+        g_signal_handlers_disconnect_by_data(self->session, self);
     g_clear_object(&self->bus);
     g_clear_object(&self->conn);
     g_clear_object(&self->session);

@@ -6,6 +6,9 @@ desk is also checked over the protocol, against the real patend."""
 
 import calendar
 import os
+import shutil
+import subprocess
+import tempfile
 import time
 import uuid
 
@@ -52,6 +55,16 @@ def save_screenshot(test, node, name):
 
 
 class InboxTest(dt.DeskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        # The desk's print mode: each printed document goes to this folder as a PDF.
+        self.tmp = tempfile.mkdtemp(prefix="paten-desk-inbox-")
+        self.desk_env = {"PATEN_DESK_PRINT_TO": self.tmp}
+
+    def tearDown(self):
+        super().tearDown()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def as_(self, user, password=dt.DEMO_PASSWORD):
         c = self.client()
@@ -130,6 +143,17 @@ class InboxTest(dt.DeskTestCase):
                 if x.id == disp.id][0]
         self.assertGreater(done.completed_at_ms, 0)
         self.assertEqual(done.response, "Tanpa cek lapangan, lanjut rekomendasi")
+
+        # The disposition sheet, with the instruction and the response.
+        d.activate(d.named("Cetak lembar disposisi " + f.register_number, "push button", row))
+        said = d.label_with("Lembar disposisi disimpan ke " + self.tmp, root=main).name
+        pdf = said.split(" disimpan ke ", 1)[1].rstrip(".")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        for expected in ["LEMBAR DISPOSISI", f.register_number, "Siti Aminah",
+                         "Mohon diputuskan perlu cek lapangan atau tidak",
+                         "Tanpa cek lapangan, lanjut rekomendasi", "Loket Kecamatan Kaloran"]:
+            self.assertIn(expected, text)
 
     def second_clerk(self):
         admin = self.as_("admin@pemda-temanggung")
@@ -223,6 +247,28 @@ class InboxTest(dt.DeskTestCase):
         d.press_enter(nik)
         cell(a.register_number)
         save_screenshot(self, main, "berkas.png")
+
+    def test_the_regions_reader_chooses_the_kecamatan(self):
+        a = self.take_in("3327014101900001", "Siti Aminah")
+        d = self.start_desk()
+        d.login("pimpinan@pemda-temanggung")
+        main = d.workspace(d.main_window("Pimpinan Pemerintah Kabupaten Temanggung"), "Berkas")
+        table = d.named("Daftar berkas", root=main)
+        d.find(lambda n: n.roleName == "table cell" and n.name == a.register_number,
+               "the file", root=table)
+        d.find(lambda n: n.roleName == "table cell" and n.name == "Kecamatan Kaloran",
+               "its office", root=table)
+        office = d.named("Saring kantor", "combo box", main)
+        dt.choose(office, "Kecamatan Kandangan")
+        d.activate(d.named("Cari berkas", "push button", main))
+        d.label_with("Tidak ada berkas yang ditemukan.", root=main)
+        d.wait_gone(lambda n: n.roleName == "table cell" and n.name == a.register_number,
+                    "the file", root=table)
+        dt.choose(office, "Kecamatan Kaloran")
+        d.activate(d.named("Cari berkas", "push button", main))
+        d.find(lambda n: n.roleName == "table cell" and n.name == a.register_number,
+               "the file", root=table)
+        d.label_with("Berkas 1–1 dari 1", root=main)
 
 
 if __name__ == "__main__":
