@@ -147,18 +147,6 @@ static void apply_disposition(PatenInboxPage *self, const Paten__Disposition *d)
     update_count(self);
 }
 
-static void clear_rows(PatenInboxPage *self)
-{
-    GHashTableIter it;
-    gpointer row;
-
-    g_hash_table_iter_init(&it, self->rows);
-    while (g_hash_table_iter_next(&it, NULL, &row)) {
-        g_hash_table_iter_remove(&it);
-        gtk_widget_destroy(row);
-    }
-}
-
 static int sort_rows(GtkListBoxRow *a, GtkListBoxRow *b, gpointer data)
 {
     (void)data;
@@ -224,7 +212,23 @@ static void on_inbox_loaded(PatenInboxPage *self, GObject *src, GAsyncResult *re
         return;
     }
     paten_label_show(self->status_label, NULL);
-    clear_rows(self);
+    /* Rows the answer still has are updated in place (focus and the screen reader's place stay);
+     * the others are gone from the server's list. */
+    {
+        g_autoptr(GHashTable) listed = g_hash_table_new(g_int64_hash, g_int64_equal);
+        GHashTableIter it;
+        gpointer id, row;
+
+        for (size_t i = 0; i < reply->n_dispositions; i++)
+            g_hash_table_add(listed, &reply->dispositions[i]->id);
+        g_hash_table_iter_init(&it, self->rows);
+        while (g_hash_table_iter_next(&it, &id, &row)) {
+            if (!g_hash_table_contains(listed, id)) {
+                g_hash_table_iter_remove(&it);
+                gtk_widget_destroy(row);
+            }
+        }
+    }
     for (size_t i = 0; i < reply->n_dispositions; i++)
         apply_disposition(self, reply->dispositions[i]);
     for (guint i = 0; held != NULL && i < held->len; i++)
@@ -392,6 +396,11 @@ static void on_completed(GObject *src, GAsyncResult *res, gpointer data)
 
         paten_response_dialog_set_busy(r->dialog, FALSE);
         paten_response_dialog_show_error(r->dialog, error_reply ? error_reply->field : NULL, text);
+        /* Changed or completed elsewhere (another desk of mine hears nothing of it): show the
+         * server's list again, so that the row says where the disposition stands. */
+        if (g_error_matches(err, PATEN_ERROR, PATEN_ERR_CONFLICT) ||
+            g_error_matches(err, PATEN_ERROR, PATEN_ERR_FAILED_PRECONDITION))
+            load_inbox(r->self);
     }
     paten_message_free(reply);
     paten_message_free(error_reply);

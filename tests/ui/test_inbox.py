@@ -155,6 +155,39 @@ class InboxTest(dt.DeskTestCase):
                          "Tanpa cek lapangan, lanjut rekomendasi", "Loket Kecamatan Kaloran"]:
             self.assertIn(expected, text)
 
+    def test_a_response_the_server_refuses_is_said_in_the_dialog(self):
+        camat = self.as_("camat@kaloran")
+        d = self.start_desk()
+        d.login("camat@kaloran")
+        main, lst = self.open_inbox(d, "Camat Kecamatan Kaloran")
+        d.label_with("Terbuka: 0", root=main)
+        f = self.take_in()
+        disp = self.as_("loket@kaloran").rpc(
+            "Dispose", idempotency_key=key(), file_id=f.id,
+            to_user_id=camat.session.session.user.id, instruction="Mohon dicek").disposition
+        row = self.inbox_row(d, lst, f.register_number)
+        d.activate(d.named("Tanggapi " + f.register_number, "push button", row))
+        dlg = d.find(lambda n: n.roleName == "dialog" and n.name == "Tanggapi disposisi",
+                     "the response dialog")
+        # Meanwhile the Camat answers it from another desk (the server tells the one who acted
+        # nothing, so this desk cannot know yet)...
+        camat.rpc("CompleteDisposition", idempotency_key=key(), disposition_id=disp.id,
+                  version=disp.version, response="Sudah dari meja lain")
+        # ...so the dialog still open says why its answer is refused, and stays; the row then
+        # shows where the disposition stands.
+        text = d.named("Tanggapan", "text", dlg)
+        d.set_text(text, "Jawaban kedua")
+        d.activate(d.named("Kirim tanggapan", "push button", dlg))
+        d.label_with("Disposisi sudah diselesaikan", root=dlg)
+        self.assertTrue(dlg.showing)
+        d.named("Tanggapan: Sudah dari meja lain", "label", row)
+        d.activate(d.named("Batal", "push button", dlg))
+        d.wait_gone(lambda n: n.roleName == "dialog" and n.name == "Tanggapi disposisi",
+                    "the response dialog", recursive=False)
+        done = camat.rpc("Inbox", include_completed=True).dispositions
+        self.assertEqual([(x.id, x.response) for x in done],
+                         [(disp.id, "Sudah dari meja lain")])
+
     def second_clerk(self):
         admin = self.as_("admin@pemda-temanggung")
         kaloran = [o.id for o in admin.rpc("ListOffices").offices if o.code == "kaloran"][0]
