@@ -504,6 +504,10 @@ PatenFilesPage *paten_files_page_new(PatenApplication *app)
                                 self->cancel, on_services_listed, g_object_ref(self));
     /* The newest files first, before anything is typed. */
     on_search(self, NULL);
+    /* A filter chosen searches at once (connected only now: filling them must not search). */
+    g_signal_connect_swapped(self->service_combo, "changed", G_CALLBACK(on_search), self);
+    g_signal_connect_swapped(self->state_combo, "changed", G_CALLBACK(on_search), self);
+    g_signal_connect_swapped(self->office_combo, "changed", G_CALLBACK(on_search), self);
     return self;
 }
 
