@@ -281,6 +281,35 @@ class InboxTest(dt.DeskTestCase):
         cell(a.register_number)
         save_screenshot(self, main, "berkas.png")
 
+        # Enter (the cell's activation, as a screen reader user does it) opens the file.
+        before = len([w for w in d.app.children if w.roleName == "frame"])
+        cell(a.register_number).doActionNamed("activate")
+        d.find(lambda n: n.roleName == "frame" and n.showing and n != main, "the file's window",
+               recursive=False)
+        self.assertEqual(len([w for w in d.app.children if w.roleName == "frame"]), before + 1)
+
+    def test_results_come_in_pages(self):
+        first = self.take_in("3327014101900001", "Siti Aminah")
+        for i in range(51):
+            self.take_in("33270141019%05d" % (i + 2), "Pemohon %d" % i)
+        d = self.start_desk()
+        d.login("loket@kaloran")
+        main = d.workspace(d.main_window("Loket Kecamatan Kaloran"), "Berkas")
+        table = d.named("Daftar berkas", root=main)
+        d.label_with("Berkas 1–50 dari 52", root=main)
+        prev = d.named("Sebelumnya", "push button", main)
+        self.assertFalse(prev.sensitive)
+        d.activate(d.named("Berikutnya", "push button", main))
+        d.label_with("Berkas 51–52 dari 52", root=main)
+        # The oldest file is on the second page (newest first).
+        d.find(lambda n: n.roleName == "table cell" and n.name == first.register_number,
+               "the first file", root=table)
+        self.assertFalse(d.named("Berikutnya", "push button", main).sensitive)
+        d.activate(prev)
+        d.label_with("Berkas 1–50 dari 52", root=main)
+        d.wait_gone(lambda n: n.roleName == "table cell" and n.name == first.register_number,
+                    "the first file", root=table)
+
     def test_the_regions_reader_chooses_the_kecamatan(self):
         a = self.take_in("3327014101900001", "Siti Aminah")
         d = self.start_desk()
