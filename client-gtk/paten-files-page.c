@@ -47,6 +47,7 @@ struct _PatenFilesPage {
     GtkEntry *to_entry;
     GtkLabel *office_label;
     GtkComboBoxText *office_combo;
+    GtkCheckButton *overdue_check;
     GtkLabel *register_error;
     GtkLabel *number_error;
     GtkLabel *name_error;
@@ -272,6 +273,7 @@ static void on_search(PatenFilesPage *self, GtkWidget *source)
                     : PATEN__FILE_STATE__FILE_STATE_UNSPECIFIED;
     q.from_date = from;
     q.to_date = to;
+    q.overdue_only = gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(self->overdue_check));
     if (self->region_wide) {
         const char *office = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->office_combo));
 
@@ -508,6 +510,7 @@ PatenFilesPage *paten_files_page_new(PatenApplication *app)
     g_signal_connect_swapped(self->service_combo, "changed", G_CALLBACK(on_search), self);
     g_signal_connect_swapped(self->state_combo, "changed", G_CALLBACK(on_search), self);
     g_signal_connect_swapped(self->office_combo, "changed", G_CALLBACK(on_search), self);
+    g_signal_connect_swapped(self->overdue_check, "toggled", G_CALLBACK(on_search), self);
     return self;
 }
 
@@ -557,6 +560,7 @@ static void paten_files_page_class_init(PatenFilesPageClass *klass)
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, to_entry);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_label);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_combo);
+    gtk_widget_class_bind_template_child(wc, PatenFilesPage, overdue_check);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, office_error);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, register_error);
     gtk_widget_class_bind_template_child(wc, PatenFilesPage, number_error);

@@ -188,6 +188,41 @@ class InboxTest(dt.DeskTestCase):
         self.assertEqual([(x.id, x.response) for x in done],
                          [(disp.id, "Sudah dari meja lain")])
 
+    def set_clock(self, **change):
+        self.client().call(dt.pt.SET_TEST_CLOCK, pb.SetTestClockRequest(**change))
+
+    def test_late_work_comes_first_and_stands_out(self):
+        camat_id = self.as_("camat@kaloran").session.session.user.id
+        # Ten days ago: a file, and its disposition due the next working day (long past).
+        self.set_clock(offset_ms=-10 * 24 * 3600 * 1000)
+        late = self.take_in("3327014101900001", "Siti Aminah")
+        self.as_("loket@kaloran").rpc("Dispose", idempotency_key=key(), file_id=late.id,
+                                      to_user_id=camat_id, instruction="Yang lama")
+        self.set_clock(reset=True)
+        fresh = self.take_in("3327015202950002", "Dewi Sartika")
+        self.as_("loket@kaloran").rpc("Dispose", idempotency_key=key(), file_id=fresh.id,
+                                      to_user_id=camat_id, instruction="Yang baru")
+        d = self.start_desk()
+        d.login("camat@kaloran")
+        main, lst = self.open_inbox(d, "Camat Kecamatan Kaloran")
+        late_row = self.inbox_row(d, lst, late.register_number)
+        self.inbox_row(d, lst, fresh.register_number)
+        d.find(lambda n: n.roleName == "label" and n.name.startswith("Terlambat ")
+               and n.name.endswith(" hari"), "the overdue badge", root=late_row)
+        rows = [n.name for n in lst.children if n.roleName == "list item"]
+        self.assertEqual(rows, [late.register_number, fresh.register_number])
+
+        # Berkas: only the late file when asked for the overdue ones.
+        d.workspace(main, "Berkas")
+        table = d.named("Daftar berkas", root=main)
+        d.label_with("Berkas 1–2 dari 2", root=main)
+        d.activate(d.named("Hanya yang terlambat", "check box", main))
+        d.label_with("Berkas 1–1 dari 1", root=main)
+        d.find(lambda n: n.roleName == "table cell" and n.name == late.register_number,
+               "the late file", root=table)
+        d.find(lambda n: n.roleName == "table cell" and n.name.startswith("Terlambat "),
+               "its badge", root=table)
+
     def second_clerk(self):
         admin = self.as_("admin@pemda-temanggung")
         kaloran = [o.id for o in admin.rpc("ListOffices").offices if o.code == "kaloran"][0]
