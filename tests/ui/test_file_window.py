@@ -1,0 +1,217 @@
+"""paten-desk: the file window (PatenFileWindow) on files prepared over the protocol, opened with
+the desk's PATEN_DESK_OPEN_FILE hook: the Camat approves and signs (the SK prints with the number
+the server gave it, the timeline shows each step), a rejection prints the letter with its reason,
+the Tim Teknis files the site survey with its measurement (the berita acara prints), and a file
+changed elsewhere while the window is open shows its new state by itself, while an action sent on
+the old version is refused as a conflict and the window reloads. Documents print to PDF files
+(PATEN_DESK_PRINT_TO, a directory) whose text is read back with pdftotext."""
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import desk_test as dt  # noqa: E402
+from paten_test import pb  # noqa: E402
+
+
+def key():
+    return str(uuid.uuid4())
+
+
+def fv(**values):
+    return [pb.FieldValue(name=k, value=v) for k, v in values.items()]
+
+
+def person(nik="3327014101900001", name="Siti Aminah"):
+    return pb.Applicant(kind=pb.APPLICANT_KIND_PERSON, nik=nik, name=name, address="Desa Taman",
+                        phone="081234567890")
+
+
+DISPENSASI = fv(nama_calon_suami="Budi", nama_calon_istri="Ani", tanggal_nikah="2026-12-01",
+                tempat_nikah="KUA Taman", kurang_dari_10_hari="true",
+                duda_janda_tercatat_kawin="false")
+DISPENSASI_REQS = ["surat-permohonan-desa", "ktp", "kk"]
+OPRIT = fv(lokasi="Desa Tepusen", ruas_jalan="Jalan Kaloran-Temanggung",
+           lebar_jalan_masuk="3.5", pemohon_pemilik_tanah="true")
+OPRIT_REQS = ["formulir", "ktp", "pengantar-desa", "surat-tanah", "imb", "pbb", "gambar-rencana"]
+
+
+class FileWindowTest(dt.DeskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix="paten-desk-file-window-")
+        self.prints = os.path.join(self.tmp, "prints") + "/"
+        os.makedirs(self.prints)
+        self.users = {}
+
+    def tearDown(self):
+        super().tearDown()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- the protocol side -------------------------------------------------------------------
+
+    def as_(self, user):
+        if user not in self.users:
+            c = self.client()
+            c.login(user)
+            self.users[user] = c
+        return self.users[user]
+
+    def take_in(self, user, code, fields, reqs):
+        svc = [s for s in self.as_(user).rpc("ListServices").services if s.code == code][0]
+        return self.as_(user).rpc("TakeIn", idempotency_key=key(), service_id=svc.id,
+                                  applicant=person(), fields=fields, requirements=reqs).file
+
+    def act(self, user, rpc, f, **fields):
+        return self.as_(user).rpc(rpc, idempotency_key=key(), file_id=f.id, version=f.version,
+                                  **fields).file
+
+    # ---- the desk side -----------------------------------------------------------------------
+
+    def open_desk(self, user, f):
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints,
+                                 "PATEN_DESK_OPEN_FILE": str(f.id)})
+        d.login(user)
+        win = d.window("Berkas " + f.register_number)
+        return d, win
+
+    def dialog(self, d, title):
+        return d.find(lambda n: n.roleName == "dialog" and n.name.startswith(title) and n.showing,
+                      "dialog %r" % title)
+
+    def pdf_text(self, pattern):
+        paths = glob.glob(os.path.join(self.prints, pattern))
+        self.assertEqual(len(paths), 1, (pattern, os.listdir(self.prints)))
+        return subprocess.run(["pdftotext", "-layout", paths[0], "-"], check=True,
+                              capture_output=True, text=True).stdout
+
+    def showing_label(self, d, win, text):
+        return d.label_with(text, root=win)
+
+    # ---- scenarios ---------------------------------------------------------------------------
+
+    def test_camat_approves_and_signs_and_the_sk_prints(self):
+        f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
+        f = self.act("sekretariat@taman", "Recommend", f, can_process=True, note="Lengkap")
+        d, win = self.open_desk("camat@taman", f)
+        # The summary, the form labelled from the service, the requirements, the timeline.
+        self.showing_label(d, win, "Siti Aminah")
+        self.showing_label(d, win, "Dapat diproses: Lengkap")
+        self.showing_label(d, win, "KUA Taman")
+        self.showing_label(d, win, "Rekomendasi diberikan")
+        # Keyboard: Escape closes a dialog without acting.
+        d.activate(d.named("Putuskan", "push button", win))
+        dlg = self.dialog(d, "Keputusan")
+        d.named("Alasan (untuk penolakan)", "text", dlg).grabFocus()
+        dt.rawinput.pressKey("Escape")
+        d.wait_gone(lambda n: n.roleName == "dialog" and n.name.startswith("Keputusan"),
+                    "decision dialog", root=d.app, recursive=False)
+        # Approve.
+        d.activate(d.named("Putuskan", "push button", win))
+        dlg = self.dialog(d, "Keputusan")
+        d.activate(d.named("Putuskan", "push button", dlg))
+        self.showing_label(d, win, "Disetujui — Camat Kecamatan Taman")
+        # Sign: the SK prints.
+        d.activate(d.named("Tandatangani", "push button", win))
+        dlg = self.dialog(d, "Tandatangani SK")
+        d.activate(d.named("Tandatangani", "push button", dlg))
+        self.showing_label(d, win, "disimpan ke " + self.prints)
+        sk_number = self.as_("camat@taman").rpc("GetFile", file_id=f.id).file.sk_number
+        self.assertEqual(sk_number, "503/0001/DISPENSASI-NIKAH/KEC-TAMAN/2026")
+        text = self.pdf_text("*.pdf")
+        self.assertIn(sk_number, text)
+        self.assertIn("Siti Aminah", text)
+        # The window shows the new state and every step of the timeline, the SK among the
+        # documents (each printable).
+        self.showing_label(d, win, sk_number)
+        self.showing_label(d, win, "Sudah ditandatangani")
+        timeline = d.named("Riwayat", "list box", win)
+        for step in ["Diterima di loket", "Rekomendasi diberikan", "Disetujui",
+                     "SK ditandatangani"]:
+            d.find(lambda n, s=step: n.roleName == "list item" and s in n.name,
+                   "timeline step %r" % step, root=timeline, recursive=False)
+        d.named("Cetak Surat Keputusan (SK) " + sk_number, "push button", win)
+        # Nothing is left for the Camat to do on a signed file but a disposition.
+        d.wait_gone(lambda n: n.name == "Tandatangani" and n.roleName == "push button"
+                    and n.showing, "the sign button", root=win)
+        folder = os.environ.get("PATEN_SCREENSHOT_DIR") or os.environ["PATEN_BUILD_SCREENSHOTS"]
+        path = dt.screenshot(win, os.path.join(folder, "file-window.png"))
+        self.assertGreater(os.path.getsize(path), 20000)
+
+    def test_rejection_prints_the_letter_with_the_reason(self):
+        f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
+        f = self.act("sekretariat@taman", "Recommend", f, can_process=False,
+                     note="Calon istri belum cukup umur")
+        d, win = self.open_desk("camat@taman", f)
+        d.activate(d.named("Putuskan", "push button", win))
+        dlg = self.dialog(d, "Keputusan")
+        dt.choose(d.named("Keputusan", "combo box", dlg), "Tolak")
+        # A rejection without a reason is stopped at the reason.
+        d.activate(d.named("Putuskan", "push button", dlg))
+        d.label_with("Berikan alasan penolakan", root=dlg)
+        reason = d.named("Alasan (untuk penolakan)", "text", dlg)
+        d.set_text(reason, "Tidak memenuhi syarat umur")
+        d.press_enter(reason)
+        self.showing_label(d, win, "disimpan ke " + self.prints)
+        text = self.pdf_text("*.pdf")
+        self.assertIn("503/0001/TOLAK/KEC-TAMAN/2026", text)
+        self.assertIn("Tidak memenuhi syarat umur", text)
+        self.showing_label(d, win, "Alasan penolakan")
+        self.assertEqual(self.as_("camat@taman").rpc("GetFile", file_id=f.id).file.state,
+                         pb.FILE_STATE_REJECTED)
+
+    def test_tim_teknis_files_the_survey_with_measurements(self):
+        f = self.take_in("loket@kaloran", "oprit", OPRIT, OPRIT_REQS)
+        self.assertTrue(f.survey_needed)
+        d, win = self.open_desk("tim_teknis@kaloran", f)
+        d.activate(d.named("Berita acara survei", "push button", win))
+        dlg = self.dialog(d, "Berita acara pemeriksaan lapangan")
+        d.set_text(d.named("Anggota tim (satu per baris)", "text", dlg), "Agus\nBambang")
+        d.set_text(d.named("Temuan", "text", dlg), "Lokasi sesuai permohonan")
+        width = d.named("Lebar jalan masuk (m)", "text", dlg)
+        # Not a number: refused at the field before anything is sent.
+        d.set_text(width, "tiga")
+        d.activate(d.named("Simpan berita acara", "push button", dlg))
+        d.label_with("Isikan angka", root=dlg)
+        d.set_text(width, "3,4")
+        d.press_enter(width)
+        self.showing_label(d, win, "disimpan ke " + self.prints)
+        text = self.pdf_text("*.pdf")
+        for expected in ["BA/0001/KEC-KALORAN/2026", "Agus", "Bambang",
+                         "Lokasi sesuai permohonan", "3,4"]:
+            self.assertIn(expected, text)
+        g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, g.survey.measurements[0].name, g.survey.measurements[0].value),
+                         (pb.FILE_STATE_SURVEYED, "lebar_jalan_masuk", "3.4"))
+        self.showing_label(d, win, "Berita acara pemeriksaan lapangan dibuat")
+
+    def test_a_change_elsewhere_shows_and_a_stale_action_is_a_conflict(self):
+        f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
+        d, win = self.open_desk("sekretariat@taman", f)
+        d.activate(d.named("Rekomendasi", "push button", win))
+        dlg = self.dialog(d, "Rekomendasi")
+        d.set_text(d.named("Catatan", "text", dlg), "Lengkap")
+        # Meanwhile the counter returns the file to the applicant.
+        self.act("loket@taman", "ReturnFile", f, reason="KK tidak terbaca", missing=["kk"])
+        # The window shows it by itself (FileChanged), the dialog still open on version 1.
+        self.showing_label(d, win, "KK tidak terbaca")
+        d.activate(d.named("Rekomendasikan", "push button", dlg))
+        self.showing_label(d, win, "telah diubah oleh orang lain")
+        d.wait_gone(lambda n: n.roleName == "dialog" and n.name.startswith("Rekomendasi"),
+                    "recommendation dialog", root=d.app, recursive=False)
+        # Nothing was recommended, and the returned file offers no recommendation any more.
+        g = self.as_("loket@taman").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, g.version), (pb.FILE_STATE_RETURNED, 2))
+        d.wait_gone(lambda n: n.name == "Rekomendasi" and n.roleName == "push button"
+                    and n.showing, "the recommend button", root=win)
+
+
+if __name__ == "__main__":
+    dt.main()
