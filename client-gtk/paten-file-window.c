@@ -295,12 +295,12 @@ static void show_summary(PatenFileWindow *self, const Paten__File *f)
     add_pair(g, &row, _("Decree number"), f->sk_number);
     if (f->signed_by_name[0] != '\0') {
         g_autofree char *when = paten_format_time(f->signed_at_ms, tz(self), TRUE);
-        /* The a.n. line first, as the SK shows it above the signer's name. */
-        if (f->signed_as[0] != '\0')
-            signer =
-                g_strdup_printf(_("a.n. %s\n%s, on %s"), f->signed_as, f->signed_by_name, when);
-        else
-            signer = g_strdup_printf(_("%s, on %s"), f->signed_by_name, when);
+        g_autofree char *by = g_strdup_printf(_("%s, on %s"), f->signed_by_name, when);
+
+        /* The delegate's line ("a.n. Camat Kecamatan Taman", as the server words it) first, as
+         * the SK shows it above the signer's name. */
+        signer = f->signed_as[0] != '\0' ? g_strdup_printf("%s\n%s", f->signed_as, by)
+                                         : g_steal_pointer(&by);
     }
     add_pair(g, &row, _("Signed by"), signer);
     if (f->valid_until[0] != '\0')
@@ -875,14 +875,14 @@ static void on_dispose_submit(PatenFileActionDialog *dialog, gpointer data)
     PatenFileWindow *self = data;
     const Paten__File *f = current_file(self);
     Paten__DisposeRequest req = PATEN__DISPOSE_REQUEST__INIT;
-    const char *role = paten_file_action_dialog_get_choice(dialog, "to_role");
+    const char *to = paten_file_action_dialog_get_choice(dialog, "to_role");
     g_autofree char *instruction = paten_file_action_dialog_get_text(dialog, "instruction");
     g_autofree char *due_day = paten_file_action_dialog_get_text(dialog, "due_date");
     g_autofree char *due_time = paten_file_action_dialog_get_text(dialog, "due_time");
 
     if (f == NULL)
         return;
-    if (role == NULL) {
+    if (to == NULL) {
         paten_file_action_dialog_show_error(dialog, "to_role", _("Choose who it goes to."));
         return;
     }
@@ -914,7 +914,11 @@ static void on_dispose_submit(PatenFileActionDialog *dialog, gpointer data)
     }
     req.idempotency_key = (char *)paten_file_action_dialog_get_key(dialog);
     req.file_id = f->id;
-    req.to_role = (Paten__Role)g_ascii_strtoll(role, NULL, 10);
+    /* "role:<n>" or "user:<id>" (dispose_targets). */
+    if (g_str_has_prefix(to, "user:"))
+        req.to_user_id = g_ascii_strtoll(to + 5, NULL, 10);
+    else
+        req.to_role = (Paten__Role)g_ascii_strtoll(to + 5, NULL, 10);
     req.instruction = instruction;
     send_change(self, dialog, PATEN_FILE_ACTION_DISPOSE, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_DISPOSE,
                 &req.base, FALSE);
@@ -1162,6 +1166,46 @@ static PatenFileActionDialog *new_dialog(PatenFileWindow *self, const char *titl
 
 static const char *const yes_no_ids[] = { "yes", "no" };
 
+static gboolean has_id(GPtrArray *ids, const char *id)
+{
+    for (guint i = 0; i < ids->len; i++)
+        if (strcmp(ids->pdata[i], id) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/*
+ * Who a disposition may go to, as choice ids ("role:<n>", "user:<id>") and names: the kecamatan
+ * roles of the office, then the people of the office this file's dispositions already name
+ * (the desk has no list of the office's people: ListUsers is the ADMIN's), the session's user
+ * left out.
+ */
+static void dispose_targets(PatenFileWindow *self, GPtrArray *ids, GPtrArray *names)
+{
+    static const Paten__Role roles[] = { PATEN__ROLE__ROLE_CAMAT, PATEN__ROLE__ROLE_SEKRETARIAT,
+                                         PATEN__ROLE__ROLE_TIM_TEKNIS, PATEN__ROLE__ROLE_LOKET };
+    const gint64 me = paten_session_get_user(self->session)->id;
+
+    for (guint i = 0; i < G_N_ELEMENTS(roles); i++) {
+        g_ptr_array_add(ids, g_strdup_printf("role:%d", (int)roles[i]));
+        g_ptr_array_add(names, g_strdup_printf(_("%s (role)"), paten_role_name(roles[i])));
+    }
+    for (size_t i = 0; self->reply != NULL && i < self->reply->n_dispositions; i++) {
+        const Paten__Disposition *d = self->reply->dispositions[i];
+        const gint64 uid[] = { d->from_user_id, d->to_user_id };
+        const char *uname[] = { d->from_name, d->to_name };
+
+        for (guint k = 0; k < 2; k++) {
+            g_autofree char *id = g_strdup_printf("user:%" G_GINT64_FORMAT, uid[k]);
+
+            if (uid[k] == 0 || uid[k] == me || uname[k][0] == '\0' || has_id(ids, id))
+                continue;
+            g_ptr_array_add(ids, g_steal_pointer(&id));
+            g_ptr_array_add(names, g_strdup(uname[k]));
+        }
+    }
+}
+
 static PatenFileActionDialog *build_dialog(PatenFileWindow *self, PatenFileAction action)
 {
     const Paten__File *f = current_file(self);
@@ -1207,23 +1251,17 @@ static PatenFileActionDialog *build_dialog(PatenFileWindow *self, PatenFileActio
         paten_file_action_dialog_add_entry(d, "reason", _("_Reason"), NULL);
         break;
     case PATEN_FILE_ACTION_DISPOSE: {
-        static const Paten__Role roles[] = { PATEN__ROLE__ROLE_CAMAT, PATEN__ROLE__ROLE_SEKRETARIAT,
-                                             PATEN__ROLE__ROLE_TIM_TEKNIS,
-                                             PATEN__ROLE__ROLE_LOKET };
-        char ids[G_N_ELEMENTS(roles)][8];
-        const char *id_ptrs[G_N_ELEMENTS(roles)], *names[G_N_ELEMENTS(roles)];
+        g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 
-        for (guint i = 0; i < G_N_ELEMENTS(roles); i++) {
-            g_snprintf(ids[i], sizeof ids[i], "%d", (int)roles[i]);
-            id_ptrs[i] = ids[i];
-            names[i] = paten_role_name(roles[i]);
-        }
+        dispose_targets(self, ids, names);
         d = new_dialog(self, _("Disposition"),
-                       _("A written instruction on this file to a role of the office: the first "
-                         "of its holders to open it takes it on. The disposition sheet prints."),
+                       _("A written instruction on this file, to a person or to a role of the "
+                         "office (the first of the role's holders to open it takes it on). The "
+                         "disposition sheet prints."),
                        _("_Send"), G_CALLBACK(on_dispose_submit));
-        paten_file_action_dialog_add_choice(d, "to_role", _("_To"), id_ptrs, names,
-                                            G_N_ELEMENTS(roles), NULL);
+        paten_file_action_dialog_add_choice(d, "to_role", _("_To"), (const char *const *)ids->pdata,
+                                            (const char *const *)names->pdata, ids->len, NULL);
         paten_file_action_dialog_add_text(d, "instruction", _("_Instruction"), NULL);
         paten_file_action_dialog_add_entry(d, "due_date", _("_Due date (empty: next working day)"),
                                            NULL);

@@ -192,6 +192,23 @@ class FileWindowTest(dt.DeskTestCase):
                          (pb.FILE_STATE_SURVEYED, "lebar_jalan_masuk", "3.4"))
         self.showing_label(d, win, "Berita acara pemeriksaan lapangan dibuat")
 
+    def test_camat_disposes_to_the_technical_team_and_the_sheet_prints(self):
+        f = self.take_in("loket@kaloran", "oprit", OPRIT, OPRIT_REQS)
+        d, win = self.open_desk("camat@kaloran", f)
+        d.activate(d.named("Disposisi", "push button", win))
+        dlg = self.dialog(d, "Disposisi")
+        dt.choose(d.named("Kepada", "combo box", dlg), "Tim Teknis (jabatan)")
+        d.set_text(d.named("Isi disposisi", "text", dlg), "Mohon cek lapangan")
+        d.activate(d.named("Kirim", "push button", dlg))
+        self.showing_label(d, win, "Lembar disposisi disimpan ke " + self.prints)
+        self.assertIn("Mohon cek lapangan", self.pdf_text("*.pdf"))
+        # The disposition is on the file, and in the technical team's inbox.
+        d.find(lambda n: n.roleName == "list item" and "Mohon cek lapangan" in n.name,
+               "the disposition", root=d.named("Disposisi", "list box", win), recursive=False)
+        inbox = self.as_("tim_teknis@kaloran").rpc("Inbox").dispositions
+        self.assertEqual([(x.file_id, x.instruction) for x in inbox],
+                         [(f.id, "Mohon cek lapangan")])
+
     def test_a_change_elsewhere_shows_and_a_stale_action_is_a_conflict(self):
         f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
         d, win = self.open_desk("sekretariat@taman", f)
