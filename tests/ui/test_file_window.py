@@ -17,6 +17,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import desk_test as dt  # noqa: E402
+from test_account import unnamed_interactive  # noqa: E402
 from paten_test import pb  # noqa: E402
 
 
@@ -106,6 +107,9 @@ class FileWindowTest(dt.DeskTestCase):
         self.showing_label(d, win, "Dapat diproses: Lengkap")
         self.showing_label(d, win, "KUA Taman")
         self.showing_label(d, win, "Rekomendasi diberikan")
+        seen = []
+        self.assertEqual(unnamed_interactive(win, seen), [])
+        self.assertGreaterEqual(seen.count("push button"), 3)  # decide, dispose, print receipt
         # Keyboard: Escape closes a dialog without acting.
         d.activate(d.named("Putuskan", "push button", win))
         dlg = self.dialog(d, "Keputusan")
@@ -137,7 +141,18 @@ class FileWindowTest(dt.DeskTestCase):
                      "SK ditandatangani"]:
             d.find(lambda n, s=step: n.roleName == "list item" and s in n.name,
                    "timeline step %r" % step, root=timeline, recursive=False)
-        d.named("Cetak Surat Keputusan (SK) " + sk_number, "push button", win)
+        sk_print = d.named("Cetak Surat Keputusan (SK) " + sk_number, "push button", win)
+        # Ctrl+P prints the newest document again.
+        for p in glob.glob(os.path.join(self.prints, "*.pdf")):
+            os.remove(p)
+        sk_print.grabFocus()
+        d.find(lambda n: n == sk_print and n.focused, "focus on the print button",
+               root=sk_print.parent)
+        dt.rawinput.keyCombo("<Control>p")
+        d.find(lambda n: n.roleName == "label" and n.showing and "disimpan ke" in n.name
+               and os.path.exists(n.name.split("disimpan ke ", 1)[1].rstrip(".")),
+               "the SK printed again", root=win)
+        self.assertIn(sk_number, self.pdf_text("*.pdf"))
         # Nothing is left for the Camat to do on a signed file but a disposition.
         d.wait_gone(lambda n: n.name == "Tandatangani" and n.roleName == "push button"
                     and n.showing, "the sign button", root=win)
@@ -176,6 +191,9 @@ class FileWindowTest(dt.DeskTestCase):
         d.set_text(d.named("Anggota tim (satu per baris)", "text", dlg), "Agus\nBambang")
         d.set_text(d.named("Temuan", "text", dlg), "Lokasi sesuai permohonan")
         width = d.named("Lebar jalan masuk (m)", "text", dlg)
+        seen = []
+        self.assertEqual(unnamed_interactive(dlg, seen), [])
+        self.assertGreaterEqual(len(seen), 6)  # date, team, findings, width, cancel, save
         # Not a number: refused at the field before anything is sent.
         d.set_text(width, "tiga")
         d.activate(d.named("Simpan berita acara", "push button", dlg))
