@@ -230,7 +230,9 @@ static void on_renewal_clicked(GtkButton *button, gpointer data)
 
     (void)button;
     if (f != NULL && f->renewal_of_file_id != 0)
-        paten_file_window_present(self->app, GTK_WINDOW(self), f->renewal_of_file_id);
+        /* Over the main window, not over this one: closing this must not close that. */
+        paten_file_window_present(self->app, gtk_window_get_transient_for(GTK_WINDOW(self)),
+                                  f->renewal_of_file_id);
 }
 
 static void show_summary(PatenFileWindow *self, const Paten__File *f)
@@ -346,9 +348,14 @@ static void show_deadline(PatenFileWindow *self, const Paten__File *f)
         /* The clock stands still while the applicant completes the file. */
         text = g_strdup(_("Deadline paused"));
     } else {
-        text = paten_due_text(f->deadline_ms, g_get_real_time() / 1000, f->overdue,
-                              paten_file_state_is_final(f->state) ||
-                                  f->state == PATEN__FILE_STATE__FILE_STATE_SIGNED,
+        /* The deadline is the decision's (and, for an agency's services, the agency's): once
+         * decided, the clock no longer runs against the office. */
+        gboolean decided = f->state != PATEN__FILE_STATE__FILE_STATE_RECEIVED &&
+                           f->state != PATEN__FILE_STATE__FILE_STATE_SURVEYED &&
+                           f->state != PATEN__FILE_STATE__FILE_STATE_RECOMMENDED &&
+                           f->state != PATEN__FILE_STATE__FILE_STATE_FORWARDED;
+
+        text = paten_due_text(f->deadline_ms, g_get_real_time() / 1000, f->overdue, decided,
                               tz(self), &due);
         if (due == PATEN_DUE_LATER)
             gtk_style_context_add_class(sc, styles[0]);
