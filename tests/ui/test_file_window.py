@@ -1,9 +1,11 @@
 """paten-desk: the file window (PatenFileWindow) on files prepared over the protocol, opened with
 the desk's PATEN_DESK_OPEN_FILE hook: the Camat approves and signs (the SK prints with the number
 the server gave it, the timeline shows each step), a rejection prints the letter with its reason,
-the Tim Teknis files the site survey with its measurement (the berita acara prints), and a file
-changed elsewhere while the window is open shows its new state by itself, while an action sent on
-the old version is refused as a conflict and the window reloads. Documents print to PDF files
+the Tim Teknis files the site survey with its measurement (the berita acara prints), the Camat's
+disposition to the technical team prints its sheet, the counter returns a file (its deadline
+paused), resumes it and hands it over, and a file changed elsewhere while the window is open shows
+its new state by itself, while an action sent on the old version is refused as a conflict and the
+window reloads. Accessible names, Escape, Enter and Ctrl+P are checked on the way. Documents print to PDF files
 (PATEN_DESK_PRINT_TO, a directory) whose text is read back with pdftotext."""
 
 import glob
@@ -226,6 +228,43 @@ class FileWindowTest(dt.DeskTestCase):
         inbox = self.as_("tim_teknis@kaloran").rpc("Inbox").dispositions
         self.assertEqual([(x.file_id, x.instruction) for x in inbox],
                          [(f.id, "Mohon cek lapangan")])
+
+    def test_the_counter_returns_resumes_and_hands_over(self):
+        f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
+        d, win = self.open_desk("loket@taman", f)
+        d.activate(d.named("Kembalikan", "push button", win))
+        dlg = self.dialog(d, "Kembalikan ke pemohon")
+        d.activate(d.named("Fotokopi KK", "check box", dlg))
+        reason = d.named("Alasan", "text", dlg)
+        d.set_text(reason, "KK tidak terbaca")
+        d.press_enter(reason)
+        # Returned: the reason and what is missing show, and the deadline stands still.
+        self.showing_label(d, win, "KK tidak terbaca. Kekurangan: kk")
+        self.showing_label(d, win, "Tenggat dihentikan sementara")
+        g = self.as_("loket@taman").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, list(g.returned_missing)), (pb.FILE_STATE_RETURNED, ["kk"]))
+        # The applicant brings it: processing resumes.
+        d.activate(d.named("Lanjutkan", "push button", win))
+        dlg = self.dialog(d, "Lanjutkan proses")
+        self.assertTrue(d.named("Fotokopi KK", "check box", dlg).checked)
+        d.activate(d.named("Lanjutkan", "push button", dlg))
+        d.wait_gone(lambda n: n.roleName == "label" and n.showing and "Tenggat dihentikan" in n.name,
+                    "the paused deadline", root=win)
+        g = self.as_("loket@taman").rpc("GetFile", file_id=f.id).file
+        self.assertEqual(g.state, pb.FILE_STATE_RECEIVED)
+        # Decided and signed elsewhere: the window follows, and the counter hands it over.
+        g = self.act("sekretariat@taman", "Recommend", g, can_process=True)
+        g = self.act("camat@taman", "Decide", g, approve=True)
+        g = self.act("camat@taman", "Sign", g)
+        d.activate(d.named("Serahkan", "push button", win))
+        dlg = self.dialog(d, "Penyerahan")
+        name = d.named("Nama penerima", "text", dlg)
+        self.assertEqual(name.text, "Siti Aminah")
+        d.press_enter(name)
+        self.showing_label(d, win, "Siti Aminah, pada ")
+        g = self.as_("loket@taman").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, g.handed_to_name), (pb.FILE_STATE_HANDED_OVER, "Siti Aminah"))
+        self.showing_label(d, win, "Diserahkan kepada pemohon")
 
     def test_a_change_elsewhere_shows_and_a_stale_action_is_a_conflict(self):
         f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
