@@ -2,7 +2,9 @@
 the desk's PATEN_DESK_OPEN_FILE hook: the Camat approves and signs (the SK prints with the number
 the server gave it, the timeline shows each step), a rejection prints the letter with its reason,
 the Tim Teknis files the site survey with its measurement (the berita acara prints), the Camat's
-disposition to the technical team prints its sheet, the counter returns a file (its deadline
+disposition to the technical team prints its sheet, the secretariat minutes a meeting (the
+minutes print) and recommends, the Camat waives the survey of a forwarded service and forwards it
+and the counter records the agency's outcome, the counter returns a file (its deadline
 paused), resumes it and hands it over, and a file changed elsewhere while the window is open shows
 its new state by itself, while an action sent on the old version is refused as a conflict and the
 window reloads. Accessible names, Escape, Enter and Ctrl+P are checked on the way. Documents print to PDF files
@@ -265,6 +267,77 @@ class FileWindowTest(dt.DeskTestCase):
         g = self.as_("loket@taman").rpc("GetFile", file_id=f.id).file
         self.assertEqual((g.state, g.handed_to_name), (pb.FILE_STATE_HANDED_OVER, "Siti Aminah"))
         self.showing_label(d, win, "Diserahkan kepada pemohon")
+
+    def test_secretariat_minutes_a_meeting_and_recommends(self):
+        f = self.take_in("loket@kaloran", "oprit", OPRIT, OPRIT_REQS)
+        f = self.act("camat@kaloran", "SetSurvey", f, needed=False, reason="Lokasi dikenal")
+        d, win = self.open_desk("sekretariat@kaloran", f)
+        d.activate(d.named("Rapat", "push button", win))
+        dlg = self.dialog(d, "Berita acara rapat")
+        d.set_text(d.named("Peserta (satu per baris)", "text", dlg), "Camat\nSekcam")
+        d.set_text(d.named("Risalah", "text", dlg), "Dibahas bersama")
+        d.set_text(d.named("Kesimpulan", "text", dlg), "Dapat diproses")
+        d.activate(d.named("Simpan berita acara", "push button", dlg))
+        self.showing_label(d, win, "disimpan ke " + self.prints)
+        text = self.pdf_text("*.pdf")
+        self.assertIn("BAR/0001/KEC-KALORAN/2026", text)
+        self.assertIn("Dibahas bersama", text)
+        d.activate(d.named("Rekomendasi", "push button", win))
+        dlg = self.dialog(d, "Rekomendasi")
+        d.set_text(d.named("Catatan", "text", dlg), "Sesuai hasil rapat")
+        d.activate(d.named("Rekomendasikan", "push button", dlg))
+        self.showing_label(d, win, "Dapat diproses: Sesuai hasil rapat")
+        g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, g.recommended_can_process, len(g.meetings)),
+                         (pb.FILE_STATE_RECOMMENDED, True, 1))
+
+    def test_camat_waives_the_survey_and_forwards_and_the_agency_outcome_is_recorded(self):
+        siup = [s for s in self.as_("loket@kaloran").rpc("ListServices").services
+                if s.code == "siup"][0]
+        values = {}
+        for spec in siup.fields:
+            if spec.required:
+                values[spec.name] = {
+                    pb.FIELD_TYPE_NUMBER: "10", pb.FIELD_TYPE_TEXT: "x",
+                    pb.FIELD_TYPE_DATE: "2026-01-01", pb.FIELD_TYPE_YES_NO: "false",
+                    pb.FIELD_TYPE_CHOICE: spec.choices[0] if spec.choices else ""}[spec.type]
+        reqs = [r.code for r in siup.requirements
+                if r.when == "" or ("=" in r.when and values.get(r.when.split("=")[0]) ==
+                                    r.when.split("=", 1)[1])]
+        f = self.take_in("loket@kaloran", "siup", fv(**values), reqs)
+        d, win = self.open_desk("camat@kaloran", f)
+        d.activate(d.named("Cek lapangan", "push button", win))
+        dlg = self.dialog(d, "Cek lapangan")
+        needed = d.named("Perlu cek lapangan", "check box", dlg)
+        self.assertTrue(needed.checked)
+        d.activate(needed)
+        d.set_text(d.named("Alasan", "text", dlg), "Usaha sudah dikenal")
+        d.activate(d.named("Simpan", "push button", dlg))
+        self.showing_label(d, win, "Tanpa cek lapangan")
+        g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertFalse(g.survey_needed)
+        self.act("sekretariat@kaloran", "Recommend", g, can_process=True)
+        d.activate(d.named("Teruskan", "push button", win))
+        dlg = self.dialog(d, "Teruskan ke instansi")
+        note = d.named("Catatan", "text", dlg)
+        d.set_text(note, "Ke DPMPTSP")
+        d.press_enter(note)
+        self.showing_label(d, win, "Diteruskan ke instansi")
+        self.assertEqual(self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file.state,
+                         pb.FILE_STATE_FORWARDED)
+        # The counter records what the agency decided.
+        d2 = self.start_desk(env={"PATEN_DESK_OPEN_FILE": str(f.id)})
+        d2.login("loket@kaloran")
+        win2 = d2.window("Berkas " + f.register_number)
+        d2.activate(d2.named("Hasil instansi", "push button", win2))
+        dlg = self.dialog(d2, "Hasil instansi")
+        number = d2.named("Nomor keputusan", "text", dlg)
+        d2.set_text(number, "510/123/DPMPTSP/2026")
+        d2.press_enter(number)
+        d2.label_with("keputusan nomor 510/123/DPMPTSP/2026", root=win2)
+        g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((g.state, g.agency_document_number),
+                         (pb.FILE_STATE_APPROVED, "510/123/DPMPTSP/2026"))
 
     def test_a_change_elsewhere_shows_and_a_stale_action_is_a_conflict(self):
         f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
