@@ -758,10 +758,11 @@ static void send_change(PatenFileWindow *self, PatenFileActionDialog *dialog,
     paten_connection_call_async(self->conn, type, req, self->cancel, on_change_done, c);
 }
 
-/* Splits text at newlines, commas and semicolons into trimmed non-empty items (a strv). */
-static char **split_items(const char *text)
+/* Splits text at any of the characters in seps into trimmed non-empty items (a strv). Names
+ * are split at newlines only: "Ir. Agus Santoso, M.T." is one person. */
+static char **split_items(const char *text, const char *seps)
 {
-    g_auto(GStrv) parts = g_regex_split_simple("[\\n,;]", text, 0, 0);
+    g_auto(GStrv) parts = g_strsplit_set(text, seps, -1);
     GPtrArray *items = g_ptr_array_new();
 
     for (guint i = 0; parts != NULL && parts[i] != NULL; i++) {
@@ -787,11 +788,19 @@ static char *dialog_date(PatenFileActionDialog *dialog, const char *key)
     return iso;
 }
 
+/* The region's time zone (the local one when the session names none, or one GLib does not
+ * know). */
+static GTimeZone *region_zone(PatenFileWindow *self)
+{
+    GTimeZone *zone = tz(self) ? g_time_zone_new_identifier(tz(self)) : NULL;
+
+    return zone != NULL ? zone : g_time_zone_new_local();
+}
+
 static char *today_text(PatenFileWindow *self)
 {
-    g_autoptr(GTimeZone) zone =
-        tz(self) ? g_time_zone_new_identifier(tz(self)) : g_time_zone_new_local();
-    g_autoptr(GDateTime) now = g_date_time_new_now(zone ? zone : NULL);
+    g_autoptr(GTimeZone) zone = region_zone(self);
+    g_autoptr(GDateTime) now = g_date_time_new_now(zone);
 
     return g_date_time_format(now, "%d-%m-%Y");
 }
@@ -811,7 +820,7 @@ static void on_return_submit(PatenFileActionDialog *dialog, gpointer data)
     Paten__ReturnFileRequest req = PATEN__RETURN_FILE_REQUEST__INIT;
     g_autofree char *reason = paten_file_action_dialog_get_text(dialog, "reason");
     g_autofree char *other = paten_file_action_dialog_get_text(dialog, "missing_other");
-    g_auto(GStrv) others = split_items(other);
+    g_auto(GStrv) others = split_items(other, ";\n");
     g_autoptr(GPtrArray) missing = g_ptr_array_new();
 
     if (f == NULL)
@@ -911,8 +920,8 @@ static void on_dispose_submit(PatenFileActionDialog *dialog, gpointer data)
         }
         if (sscanf(iso, "%d-%d-%d", &y, &mo, &d) != 3)
             return;
-        zone = tz(self) ? g_time_zone_new_identifier(tz(self)) : g_time_zone_new_local();
-        due = g_date_time_new(zone ? zone : NULL, y, mo, d, h, mi, 0);
+        zone = region_zone(self);
+        due = g_date_time_new(zone, y, mo, d, h, mi, 0);
         if (due == NULL) {
             paten_file_action_dialog_show_error(dialog, "due_ms", _("Enter a time such as 14.00."));
             return;
@@ -962,7 +971,7 @@ static void on_submit_survey_submit(PatenFileActionDialog *dialog, gpointer data
     g_autofree char *date = NULL;
     g_autofree char *team_text = paten_file_action_dialog_get_text(dialog, "team");
     g_autofree char *findings = paten_file_action_dialog_get_text(dialog, "findings");
-    g_auto(GStrv) team = split_items(team_text);
+    g_auto(GStrv) team = split_items(team_text, "\n");
     g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) canon = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) ptrs = g_ptr_array_new();
@@ -1026,7 +1035,7 @@ static void on_meeting_submit(PatenFileActionDialog *dialog, gpointer data)
     g_autofree char *people = paten_file_action_dialog_get_text(dialog, "participants");
     g_autofree char *minutes = paten_file_action_dialog_get_text(dialog, "minutes");
     g_autofree char *decision = paten_file_action_dialog_get_text(dialog, "decision");
-    g_auto(GStrv) participants = split_items(people);
+    g_auto(GStrv) participants = split_items(people, "\n");
 
     if (f == NULL)
         return;
@@ -1231,7 +1240,8 @@ static PatenFileActionDialog *build_dialog(PatenFileWindow *self, PatenFileActio
             g_autofree char *key = g_strconcat("missing:", svc->requirements[i]->code, NULL);
             paten_file_action_dialog_add_check(d, key, svc->requirements[i]->text, FALSE);
         }
-        paten_file_action_dialog_add_entry(d, "missing_other", _("_Other missing items"), NULL);
+        paten_file_action_dialog_add_entry(d, "missing_other",
+                                           _("_Other missing items (separated by ;)"), NULL);
         break;
     case PATEN_FILE_ACTION_RESUME:
         d = new_dialog(self, _("Resume processing"),

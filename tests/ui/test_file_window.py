@@ -192,7 +192,9 @@ class FileWindowTest(dt.DeskTestCase):
         d, win = self.open_desk("tim_teknis@kaloran", f)
         d.activate(d.named("Berita acara survei", "push button", win))
         dlg = self.dialog(d, "Berita acara pemeriksaan lapangan")
-        d.set_text(d.named("Anggota tim (satu per baris)", "text", dlg), "Agus\nBambang")
+        # One member per line: a title after a comma stays with its name.
+        d.set_text(d.named("Anggota tim (satu per baris)", "text", dlg),
+                   "Ir. Agus Santoso, M.T.\nBambang")
         d.set_text(d.named("Temuan", "text", dlg), "Lokasi sesuai permohonan")
         width = d.named("Lebar jalan masuk (m)", "text", dlg)
         seen = []
@@ -206,12 +208,13 @@ class FileWindowTest(dt.DeskTestCase):
         d.press_enter(width)
         self.showing_label(d, win, "disimpan ke " + self.prints)
         text = self.pdf_text("*.pdf")
-        for expected in ["BA/0001/KEC-KALORAN/2026", "Agus", "Bambang",
+        for expected in ["BA/0001/KEC-KALORAN/2026", "Ir. Agus Santoso, M.T.", "Bambang",
                          "Lokasi sesuai permohonan", "3,4"]:
             self.assertIn(expected, text)
         g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
         self.assertEqual((g.state, g.survey.measurements[0].name, g.survey.measurements[0].value),
                          (pb.FILE_STATE_SURVEYED, "lebar_jalan_masuk", "3.4"))
+        self.assertEqual(list(g.survey.team), ["Ir. Agus Santoso, M.T.", "Bambang"])
         self.showing_label(d, win, "Berita acara pemeriksaan lapangan dibuat")
 
     def test_camat_disposes_to_the_technical_team_and_the_sheet_prints(self):
