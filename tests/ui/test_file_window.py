@@ -4,7 +4,7 @@ the server gave it, the timeline shows each step), a rejection prints the letter
 the Tim Teknis files the site survey with its measurement (the berita acara prints), the Camat's
 disposition to the technical team prints its sheet, the secretariat minutes a meeting (the
 minutes print) and recommends, the Camat waives the survey of a forwarded service and forwards it
-and the counter records the agency's outcome, the counter returns a file (its deadline
+and the counter records the agency's outcome, the Camat's delegate signs a.n. Camat, the counter returns a file (its deadline
 paused), resumes it and hands it over, and a file changed elsewhere while the window is open shows
 its new state by itself, while an action sent on the old version is refused as a conflict and the
 window reloads. Accessible names, Escape, Enter and Ctrl+P are checked on the way. Documents print to PDF files
@@ -163,6 +163,26 @@ class FileWindowTest(dt.DeskTestCase):
         folder = os.environ.get("PATEN_SCREENSHOT_DIR") or os.environ["PATEN_BUILD_SCREENSHOTS"]
         path = dt.screenshot(win, os.path.join(folder, "file-window.png"))
         self.assertGreater(os.path.getsize(path), 20000)
+
+    def test_the_delegate_signs_an_camat(self):
+        f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
+        f = self.act("sekretariat@taman", "Recommend", f, can_process=True)
+        f = self.act("camat@taman", "Decide", f, approve=True)
+        camat = self.as_("camat@taman")
+        now = camat.rpc("Ping").server_time_ms
+        sek_id = self.as_("sekretariat@taman").session.session.user.id
+        camat.rpc("CreateDelegation", idempotency_key=key(), to_user_id=sek_id,
+                  kind=pb.DELEGATION_KIND_PLH, valid_from_ms=now - 1000,
+                  valid_until_ms=now + 8 * 3600 * 1000, reason="Dinas luar")
+        d, win = self.open_desk("sekretariat@taman", f)
+        d.activate(d.named("Tandatangani", "push button", win))
+        dlg = self.dialog(d, "Tandatangani SK")
+        d.activate(d.named("Tandatangani", "push button", dlg))
+        self.showing_label(d, win, "disimpan ke " + self.prints)
+        self.showing_label(d, win, "a.n. Camat Kecamatan Taman\nSekretariat Kecamatan Taman, pada")
+        text = self.pdf_text("*.pdf")
+        self.assertIn("a.n. Camat Kecamatan Taman", text)
+        self.assertIn("503/0001/DISPENSASI-NIKAH/KEC-TAMAN/2026", text)
 
     def test_rejection_prints_the_letter_with_the_reason(self):
         f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
