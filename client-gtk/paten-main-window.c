@@ -11,6 +11,7 @@
 #include "paten-account-page.h"
 #include "paten-connection-indicator.h"
 #include "paten-desk.h"
+#include "paten-file-window.h"
 #include "paten-files-page.h"
 #include "paten-inbox-page.h"
 #include "paten-intake-page.h"
@@ -244,6 +245,8 @@ PatenMainWindow *paten_main_window_new(PatenApplication *app)
     setup_shortcuts(self, app);
     update_header(self);
     update_workspaces(self);
+    /* PATEN_DESK_OPEN_FILE: the file window's support and test hook. */
+    paten_file_window_open_from_env(app, GTK_WINDOW(self));
     return self;
 }
 

@@ -399,7 +399,7 @@ static void paten_register_dialog_init(PatenRegisterDialog *self)
     }
     gtk_combo_box_set_active(GTK_COMBO_BOX(self->kind_combo), 0);
     add_column(self, COL_SEQ, _("No."), FALSE);
-    add_column(self, COL_NUMBER, _("Number"), FALSE);
+    add_column(self, COL_NUMBER, _("Document number"), FALSE);
     add_column(self, COL_DATE, _("Date"), FALSE);
     add_column(self, COL_FILE, _("File"), FALSE);
     add_column(self, COL_APPLICANT, _("Applicant"), TRUE);
