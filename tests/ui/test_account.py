@@ -120,6 +120,13 @@ class AccountTest(dt.DeskTestCase):
         dlg = d.find(lambda n: n.roleName == "dialog" and n.name == "Tambah pengguna",
                      "the Tambah pengguna dialog")
         dt.choose(d.named("Kantor", "combo box", dlg), "Kecamatan Kaloran")
+        # The roles a kecamatan can hold replace the others once the office is chosen: wait
+        # for the accessibility tree to show them before looking.
+        def roles_shown(n):
+            return n == dlg and len(n.findChildren(
+                lambda c: c.roleName == "check box" and c.showing)) >= 5
+        d.find(roles_shown, "the roles of a kecamatan offered", root=dlg.parent,
+               recursive=False)
         seen = []
         self.assertEqual(unnamed_interactive(dlg, seen), [])
         self.assertGreaterEqual(seen.count("check box"), 5)  # the roles a kecamatan can hold
