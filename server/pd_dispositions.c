@@ -55,12 +55,13 @@ static void add_events(struct pd_db_batch *b, struct pd_request *req, const Pate
     ev.at_ms = req->now_ms;
     ev.body_case = PATEN__EVENT__BODY_DISPOSITION_CHANGED;
     ev.disposition_changed = &dc;
+    /* The one acting hears it too: the same person may have the inbox open at another desk. */
     if (to_role_holders && d->to_role)
         pd_event_add(b, req->now_ms, "DISPOSITION_CHANGED", req->session->region_id,
                      d->to_office_id, PD_ROLE_BIT(d->to_role), 0, &ev);
-    else if (d->to_user_id && d->to_user_id != req->session->user_id)
+    else if (d->to_user_id)
         pd_event_add(b, req->now_ms, "DISPOSITION_CHANGED", 0, 0, 0, d->to_user_id, &ev);
-    if (from_user && from_user != req->session->user_id)
+    if (from_user && from_user != d->to_user_id)
         pd_event_add(b, req->now_ms, "DISPOSITION_CHANGED", 0, 0, 0, from_user, &ev);
 }
 

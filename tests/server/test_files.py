@@ -591,6 +591,12 @@ class DispositionTest(FilesTestCase):
                       instruction="Mohon dikaji").disposition
         self.assertEqual(d.to_name, "Sekretariat Kecamatan Kaloran")
         self.assertTrue(d.due_ms > 0)
+        # The addressee at two desks: done at one, the other hears it.
+        sek = self.as_("sekretariat@kaloran")
+        other_desk = self.login("sekretariat@kaloran")
+        other_desk.rpc("Subscribe", from_now=True)
+        sek.rpc("OpenDisposition", idempotency_key=key(), disposition_id=d.id)
+        self.assertEqual(other_desk.next_event().disposition_changed.change, "READ")
         e = self.as_("tim_teknis@kaloran").rpc_error("OpenDisposition", idempotency_key=key(),
                                                      disposition_id=d.id)
         self.assertEqual(e.code, "PERMISSION_DENIED")
