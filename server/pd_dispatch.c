@@ -45,7 +45,7 @@ static const struct pd_handler handlers[] = {
     { T(GET_SESSION), pd_handle_get_session, PD_HANDLER_PASSWORD, PD_ROLES_ALL, PD_SCOPE_NONE },
     { T(SUBSCRIBE), pd_handle_subscribe, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
     { T(LIST_OFFICES), pd_handle_list_offices, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
-    { T(LIST_USERS), pd_handle_list_users, 0, R(ADMIN), PD_SCOPE_REGION },
+    { T(LIST_USERS), pd_handle_list_users, 0, R(ADMIN) | KEC_STAFF, PD_SCOPE_OFFICE },
     { T(CREATE_USER), pd_handle_create_user, 0, R(ADMIN), PD_SCOPE_REGION },
     { T(UPDATE_USER), pd_handle_update_user, 0, R(ADMIN), PD_SCOPE_REGION },
     { T(DEACTIVATE_USER), pd_handle_deactivate_user, 0, R(ADMIN), PD_SCOPE_REGION },

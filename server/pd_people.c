@@ -208,10 +208,14 @@ void pd_handle_list_users(struct pd_request *req, const ProtobufCMessage *msg)
     const Paten__ListUsersRequest *m = (const Paten__ListUsersRequest *)msg;
     struct pd_db_batch *b = pd_db_batch_new();
 
+    /* Kecamatan staff see their own office's active colleagues (to address a disposition to
+     * one of them); only an ADMIN sees the region and the inactive. */
+    bool admin = (req->roles & PD_ROLE_BIT(PATEN__ROLE__ROLE_ADMIN)) != 0;
+
     pd_db_batch_add(b, PD_STMT_USERS_LIST);
     pd_db_param_int(b, req->session->region_id);
-    pd_db_param_int(b, m->office_id);
-    pd_db_param_bool(b, m->include_inactive);
+    pd_db_param_int(b, admin ? m->office_id : req->session->office_id);
+    pd_db_param_bool(b, admin && m->include_inactive);
     pd_db_run(req->srv->db, b, users_listed, req);
 }
 

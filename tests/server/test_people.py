@@ -156,6 +156,17 @@ class UsersTest(PatendTestCase):
         self.assertTrue(all(u.office.region_code == "pemalang"
                             for u in other.rpc("ListUsers").users))
 
+    def test_kecamatan_staff_see_their_own_colleagues(self):
+        camat = self.login("camat@kaloran")
+        names = sorted(u.username for u in camat.rpc("ListUsers", include_inactive=True).users)
+        self.assertEqual(names, sorted(["%s@kaloran" % r for r in (
+            "loket", "camat", "sekretariat", "tim_teknis", "kasir", "pimpinan", "auditor")]))
+        # Another office is refused, not silently answered with their own.
+        e = camat.rpc_error("ListUsers", office_id=self.offices["kandangan"].id)
+        self.assertEqual(e.code, "PERMISSION_DENIED")
+        self.assertEqual(self.login("kasir@kaloran").rpc_error("ListUsers").code,
+                         "PERMISSION_DENIED")
+
     def test_deactivation_and_reset_end_the_users_sessions(self):
         victim = self.login("kasir@kandangan")
         victim.rpc("Subscribe", from_now=True)
