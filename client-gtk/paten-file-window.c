@@ -68,8 +68,10 @@ struct _PatenFileWindow {
     PatenEventBus *bus;
     PatenSession *session;
     gint64 file_id;
-    Paten__FileReply *reply; /* the last GetFile (or change) answer, or NULL */
-    Paten__Service *service; /* the file's service version, or NULL until loaded */
+    Paten__FileReply *reply;           /* the last GetFile (or change) answer, or NULL */
+    Paten__Service *service;           /* the file's service version, or NULL until loaded */
+    Paten__ListUsersReply *colleagues; /* the office's staff, to dispose to, or NULL */
+    gboolean colleagues_pending;       /* asked for, not yet answered: Dispose waits */
     guint load_serial;
     GCancellable *cancel;
     GtkWidget *buttons[16]; /* by action table index */
@@ -497,6 +499,10 @@ static void update_actions(PatenFileWindow *self)
         gboolean on = (offered & action_specs[i].bit) != 0;
         GAction *a = g_action_map_lookup_action(G_ACTION_MAP(self), action_specs[i].name);
 
+        /* The people to address arrive a moment after the window: wait for them, or the
+         * dialog would offer only the roles. */
+        if (action_specs[i].bit == PATEN_FILE_ACTION_DISPOSE && self->colleagues_pending)
+            on = FALSE;
         g_simple_action_set_enabled(G_SIMPLE_ACTION(a), on);
         gtk_widget_set_visible(self->buttons[i], on);
     }
@@ -1196,6 +1202,42 @@ static gboolean has_id(GPtrArray *ids, const char *id)
  * (the desk has no list of the office's people: ListUsers is the ADMIN's), the session's user
  * left out.
  */
+static void on_colleagues_listed(GObject *src, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(PatenFileWindow) self = data;
+    Paten__ListUsersReply *reply = (Paten__ListUsersReply *)paten_connection_call_finish(
+        PATEN_CONNECTION(src), res, NULL, NULL);
+
+    if (g_cancellable_is_cancelled(self->cancel)) { /* the window is gone */
+        paten_message_free(reply);
+        return;
+    }
+    self->colleagues_pending = FALSE;
+    /* Without the list, the roles and the people the file's dispositions name are offered. */
+    if (reply != NULL) {
+        paten_message_free(self->colleagues);
+        self->colleagues = reply;
+    }
+    update_actions(self);
+}
+
+/* Asks for the office's staff (kecamatan staff may list their own colleagues), so that a
+ * disposition can go to a person by name. */
+static void load_colleagues(PatenFileWindow *self)
+{
+    static const Paten__Role staff[] = { PATEN__ROLE__ROLE_CAMAT, PATEN__ROLE__ROLE_SEKRETARIAT,
+                                         PATEN__ROLE__ROLE_TIM_TEKNIS, PATEN__ROLE__ROLE_LOKET };
+
+    for (guint i = 0; i < G_N_ELEMENTS(staff); i++)
+        if (paten_session_has_role(self->session, staff[i])) {
+            self->colleagues_pending = TRUE;
+            paten_connection_call_async(self->conn, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_LIST_USERS,
+                                        NULL, self->cancel, on_colleagues_listed,
+                                        g_object_ref(self));
+            return;
+        }
+}
+
 static void dispose_targets(PatenFileWindow *self, GPtrArray *ids, GPtrArray *names)
 {
     static const Paten__Role roles[] = { PATEN__ROLE__ROLE_CAMAT, PATEN__ROLE__ROLE_SEKRETARIAT,
@@ -1205,6 +1247,15 @@ static void dispose_targets(PatenFileWindow *self, GPtrArray *ids, GPtrArray *na
     for (guint i = 0; i < G_N_ELEMENTS(roles); i++) {
         g_ptr_array_add(ids, g_strdup_printf("role:%d", (int)roles[i]));
         g_ptr_array_add(names, g_strdup_printf(_("%s (role)"), paten_role_name(roles[i])));
+    }
+    for (size_t i = 0; self->colleagues != NULL && i < self->colleagues->n_users; i++) {
+        const Paten__User *u = self->colleagues->users[i];
+        g_autofree char *id = g_strdup_printf("user:%" G_GINT64_FORMAT, u->id);
+
+        if (u->id == me || has_id(ids, id))
+            continue;
+        g_ptr_array_add(ids, g_steal_pointer(&id));
+        g_ptr_array_add(names, g_strdup(u->name));
     }
     for (size_t i = 0; self->reply != NULL && i < self->reply->n_dispositions; i++) {
         const Paten__Disposition *d = self->reply->dispositions[i];
@@ -1541,6 +1592,7 @@ PatenFileWindow *paten_file_window_present(PatenApplication *app, GtkWindow *par
     g_signal_connect_object(self->bus, "events-missed", G_CALLBACK(on_events_missed), self, 0);
     g_signal_connect_object(self->session, "changed", G_CALLBACK(on_session_changed), self, 0);
     load(self);
+    load_colleagues(self);
     gtk_window_present(GTK_WINDOW(self));
     return self;
 }
@@ -1614,6 +1666,7 @@ static void paten_file_window_finalize(GObject *obj)
 
     paten_message_free(self->reply);
     paten_message_free(self->service);
+    paten_message_free(self->colleagues);
     g_clear_object(&self->cancel);
     G_OBJECT_CLASS(paten_file_window_parent_class)->finalize(obj);
 }

@@ -253,6 +253,17 @@ class FileWindowTest(dt.DeskTestCase):
         inbox = self.as_("tim_teknis@kaloran").rpc("Inbox").dispositions
         self.assertEqual([(x.file_id, x.instruction) for x in inbox],
                          [(f.id, "Mohon cek lapangan")])
+        # A person of the office by name: the Camat's colleagues are offered.
+        d.activate(d.named("Disposisi", "push button", win))
+        dlg = self.dialog(d, "Disposisi")
+        dt.choose(d.named("Kepada", "combo box", dlg), "Sekretariat Kecamatan Kaloran")
+        d.set_text(d.named("Isi disposisi", "text", dlg), "Mohon dikaji")
+        d.activate(d.named("Kirim", "push button", dlg))
+        d.find(lambda n: n.roleName == "list item" and "Mohon dikaji" in n.name,
+               "the second disposition", root=d.named("Disposisi", "list box", win),
+               recursive=False)
+        inbox = self.as_("sekretariat@kaloran").rpc("Inbox").dispositions
+        self.assertEqual([(x.instruction, x.to_role) for x in inbox], [("Mohon dikaji", 0)])
 
     def test_the_counter_returns_resumes_and_hands_over(self):
         f = self.take_in("loket@taman", "dispensasi-nikah", DISPENSASI, DISPENSASI_REQS)
