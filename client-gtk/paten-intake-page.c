@@ -4,8 +4,8 @@
  * Made for a clerk with a queue waiting, on the keyboard: the service is found by typing in the
  * search (Enter takes the first match), the applicant by typing a number and Enter
  * (FindApplicant fills what the region knows), Enter in the other entries moves on like Tab, the
- * requirements are ticked one by one or all at once, Alt+T takes the file in, Ctrl+N clears the
- * counter for the next applicant.
+ * requirements are ticked one by one or all at once, Alt+T or Ctrl+Enter takes the file in,
+ * Ctrl+N clears the counter for the next applicant.
  *
  * The form's rows and the requirement checklist are built from the GetService answer. Which
  * requirements show follows paten_requirement_applies() on the form as it is now and on
@@ -444,7 +444,8 @@ static void add_field_row(PatenIntakePage *self, const Paten__FieldSpec *spec, i
     row->spec = spec;
     switch (spec->type) {
     case PATEN__FIELD_TYPE__FIELD_TYPE_YES_NO:
-        row->input = gtk_check_button_new_with_label(title);
+        /* Never marked required: unticked is an answer ("false"), always sent. */
+        row->input = gtk_check_button_new_with_label(spec->label);
         gtk_label_set_line_wrap(GTK_LABEL(gtk_bin_get_child(GTK_BIN(row->input))), TRUE);
         g_signal_connect_object(row->input, "toggled", G_CALLBACK(on_input_changed), self,
                                 G_CONNECT_SWAPPED);
@@ -519,8 +520,68 @@ static void clear_container(GtkContainer *c)
     g_list_free(children);
 }
 
-/* Builds the form and the checklist of self->service. */
-static void build_form(PatenIntakePage *self)
+/*
+ * What the clerk put on the form, to be put back on a new version of the same service: field name
+ * -> "<type>|<text>" (an entry's text, a choice, "1" for a ticked check) and "requirement|<code>"
+ * -> "1" for each ticked requirement. Its strings are owned by the table.
+ */
+static GHashTable *form_snapshot(PatenIntakePage *self)
+{
+    GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    for (guint i = 0; i < self->field_rows->len; i++) {
+        const FieldRow *row = self->field_rows->pdata[i];
+        const char *text = NULL;
+
+        if (GTK_IS_ENTRY(row->input))
+            text = gtk_entry_get_text(GTK_ENTRY(row->input));
+        else if (GTK_IS_COMBO_BOX(row->input))
+            text = gtk_combo_box_get_active_id(GTK_COMBO_BOX(row->input));
+        else
+            text = gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(row->input)) ? "1" : "";
+        g_hash_table_insert(kept, g_strdup(row->spec->name),
+                            g_strdup_printf("%d|%s", row->spec->type, text ? text : ""));
+    }
+    for (guint i = 0; i < self->req_checks->len; i++) {
+        GtkWidget *check = self->req_checks->pdata[i];
+        const Paten__Requirement *r = g_object_get_data(G_OBJECT(check), "paten-requirement");
+
+        if (gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(check)))
+            g_hash_table_insert(kept, g_strconcat("requirement|", r->code, NULL), g_strdup("1"));
+    }
+    return kept;
+}
+
+/* Puts back what form_snapshot() kept, where a field of the same name and type is still there. */
+static void form_restore(PatenIntakePage *self, GHashTable *kept)
+{
+    for (guint i = 0; i < self->field_rows->len; i++) {
+        const FieldRow *row = self->field_rows->pdata[i];
+        g_autofree char *prefix = g_strdup_printf("%d|", row->spec->type);
+        const char *v = g_hash_table_lookup(kept, row->spec->name);
+
+        if (v == NULL || !g_str_has_prefix(v, prefix))
+            continue;
+        v += strlen(prefix);
+        if (GTK_IS_ENTRY(row->input))
+            gtk_entry_set_text(GTK_ENTRY(row->input), v);
+        else if (GTK_IS_COMBO_BOX(row->input))
+            gtk_combo_box_set_active_id(GTK_COMBO_BOX(row->input), v[0] ? v : NULL);
+        else
+            gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(row->input), v[0] != '\0');
+    }
+    for (guint i = 0; i < self->req_checks->len; i++) {
+        GtkWidget *check = self->req_checks->pdata[i];
+        const Paten__Requirement *r = g_object_get_data(G_OBJECT(check), "paten-requirement");
+        g_autofree char *key = g_strconcat("requirement|", r->code, NULL);
+
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), g_hash_table_contains(kept, key));
+    }
+}
+
+/* Builds the form and the checklist of self->service; kept (may be NULL) is what to put back
+ * on it (form_snapshot). */
+static void build_form(PatenIntakePage *self, GHashTable *kept)
 {
     const Paten__Service *s = self->service;
     g_autofree char *deadline = NULL;
@@ -559,6 +620,8 @@ static void build_form(PatenIntakePage *self)
         gtk_container_add(GTK_CONTAINER(self->req_box), check);
         g_ptr_array_add(self->req_checks, check);
     }
+    if (kept != NULL)
+        form_restore(self, kept);
     self->filling = FALSE;
     update_requirements(self);
     gtk_widget_show(self->form_box);
@@ -595,6 +658,7 @@ static void on_service_got(GObject *src, GAsyncResult *res, gpointer data)
     g_autoptr(GError) err = NULL;
     Paten__ServiceReply *reply =
         (Paten__ServiceReply *)paten_connection_call_finish(PATEN_CONNECTION(src), res, NULL, &err);
+    g_autoptr(GHashTable) kept = NULL;
 
     if (!call_end(c, self->service_serial, err, reply)) {
         call_free(c);
@@ -609,12 +673,16 @@ static void on_service_got(GObject *src, GAsyncResult *res, gpointer data)
         call_free(c);
         return;
     }
-    paten_label_show(self->status_label, NULL);
+    /* A new version of the service on the form keeps what was typed (the notice stays). */
+    if (self->service != NULL && self->service->id == reply->service->id)
+        kept = form_snapshot(self);
+    else
+        paten_label_show(self->status_label, NULL);
     g_clear_pointer(&self->service, paten_message_free);
     self->service = paten_message_dup(&reply->service->base);
     g_clear_pointer(&self->key, g_free);
     clear_errors(self);
-    build_form(self);
+    build_form(self, kept);
     select_current_service(self);
     /* On to the applicant, unless it is already there (the clerk changed the service). */
     if (gtk_entry_get_text(self->name_entry)[0] == '\0')
@@ -660,6 +728,13 @@ static void on_search_activate(PatenIntakePage *self, GtkSearchEntry *entry)
         gtk_list_box_select_row(self->service_list, row);
         choose_service(self, row_service(row));
     }
+}
+
+/* Escape in the search empties it. */
+static void on_search_stop(PatenIntakePage *self, GtkSearchEntry *entry)
+{
+    (void)self;
+    gtk_entry_set_text(GTK_ENTRY(entry), "");
 }
 
 /* Down in the search goes into the list, at the first service it shows. */
@@ -1182,6 +1257,12 @@ static gboolean on_key_press(PatenIntakePage *self, GdkEventKey *event, GtkWidge
         new_file(self);
         return GDK_EVENT_STOP;
     }
+    if (mods == GDK_CONTROL_MASK &&
+        (event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter)) {
+        if (gtk_widget_is_sensitive(GTK_WIDGET(self->take_in_button)))
+            on_take_in_clicked(self, self->take_in_button);
+        return GDK_EVENT_STOP;
+    }
     return GDK_EVENT_PROPAGATE;
 }
 
@@ -1297,6 +1378,7 @@ static void paten_intake_page_class_init(PatenIntakePageClass *klass)
     gtk_widget_class_bind_template_callback(wc, on_search_changed);
     gtk_widget_class_bind_template_callback(wc, on_search_activate);
     gtk_widget_class_bind_template_callback(wc, on_search_key_press);
+    gtk_widget_class_bind_template_callback(wc, on_search_stop);
     gtk_widget_class_bind_template_callback(wc, on_service_activated);
     gtk_widget_class_bind_template_callback(wc, on_new_clicked);
     gtk_widget_class_bind_template_callback(wc, on_kind_changed);
