@@ -2,13 +2,16 @@
 in with the keyboard only (service found by typing, applicant by NIK, the form, the requirements,
 Alt+T) whose receipt prints to PDF with the register number the server gave; an incomplete
 submission whose return slip lists what is missing and starts no file; a wrong NIK refused next to
-the NIK field; and the screenshot of the filled form (docs/screenshots/loket.png)."""
+the NIK field; a reply lost on the way that makes no second file; and the screenshot of the filled
+form (docs/screenshots/loket.png)."""
 
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 
 import desk_test as dt
 from dogtail import rawinput  # noqa: E402  (desk_test configures dogtail first)
@@ -22,6 +25,64 @@ APPLICANT = "Siti Aminah"
 def pdf_text(path):
     return subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True,
                           text=True).stdout
+
+
+class CuttingProxy:
+    """A TCP proxy between a desk and patend. Armed, it passes the desk's next request on to the
+    server and then, instead of passing the server's answer back, drops both connections: the
+    request was carried out, its reply is lost. Later connections pass everything."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        self.armed = False
+        self.request_sent = False
+        self.cut = threading.Event()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def arm(self):
+        with self.lock:
+            self.armed, self.request_sent = True, False
+
+    def close(self):
+        self.closed = True
+        self.listener.close()
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                desk, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pump, args=(desk, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, desk, False), daemon=True).start()
+
+    def _pump(self, src, dst, upstream):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                with self.lock:
+                    if self.armed and upstream:
+                        self.request_sent = True
+                    elif self.armed and self.request_sent:
+                        self.armed = False
+                        self.cut.set()
+                        break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
 
 
 class IntakeTest(dt.DeskTestCase):
@@ -212,6 +273,15 @@ class IntakeTest(dt.DeskTestCase):
         self.fill_form(d, main, ["Surat permohonan dispensasi nikah dari Desa/Kelurahan",
                                  "Fotokopi KTP pemohon (calon suami/istri) diketahui "
                                  "Desa/Kelurahan"])
+        # Handed in by someone else, with a power of attorney.
+        rep_name = d.named("Nama kuasa", "text", main)
+        rep_grid = rep_name.parent  # the representative's fields show only when represented
+        self.assertFalse(rep_grid.visible)
+        d.activate(d.named("Dengan surat kuasa", "check box", main))
+        d.find(lambda n: n == rep_grid and n.visible, "the representative's fields",
+               rep_grid.parent, recursive=False)
+        d.set_text(rep_name, "Ahmad Fauzi")
+        d.set_text(d.named("NIK kuasa", "text", main), "3327010505850003")
         d.activate(d.named("Terima berkas", "push button", main))
         outcome = d.label_with("Belum lengkap", main)
         self.assertIn("Fotokopi KK", outcome.name)
@@ -219,6 +289,7 @@ class IntakeTest(dt.DeskTestCase):
         text = pdf_text(self.one_pdf("RETURN_SLIP"))
         self.assertIn("Fotokopi KK", text)
         self.assertIn(APPLICANT, text)
+        self.assertIn("Ahmad Fauzi", text)
         self.assertNotIn("Fotokopi KTP pemohon", text)  # handed in: not missing
         self.assertEqual(len(self.files(number=NIK)), 0)
         self.assertEqual(self.db.sql("SELECT count(*) FROM files"), "0")
@@ -230,6 +301,29 @@ class IntakeTest(dt.DeskTestCase):
         rawinput.keyCombo("<Control>Return")  # Ctrl+Enter: "Terima berkas" from anywhere
         d.label_with("Berkas diterima", main)
         self.assertEqual(len(self.files(number=NIK)), 1)
+
+    def test_a_lost_reply_makes_no_second_file(self):
+        proxy = CuttingProxy(self.port)
+        self.addCleanup(proxy.close)
+        d = dt.Desk("127.0.0.1:%d" % proxy.port, env=self.desk_env).start()
+        self.desks.append(d)
+        d.login(LOKET)
+        main = d.workspace(d.main_window(LOKET_NAME), "Loket")
+        self.pick_service(d, main)
+        self.fill_form(d, main, [])
+        d.activate(d.named("Centang semua persyaratan", "push button", main))
+        d.named("Fotokopi KK", "check box", main).grabFocus()
+        proxy.arm()
+        rawinput.keyCombo("<Control>Return")
+        # The server took the file in; its reply never came. The desk reconnects and sends the
+        # same request again, with the same idempotency key: the same file, not a second one.
+        self.assertTrue(proxy.cut.wait(30), "the proxy saw no reply to cut")
+        outcome = d.label_with("Berkas diterima", main)
+        files = self.files(number=NIK)
+        self.assertEqual(len(files), 1)
+        self.assertIn(files[0].register_number, outcome.name)
+        self.assertEqual(self.db.sql("SELECT count(*) FROM files"), "1")
+        self.assertIn(files[0].register_number, pdf_text(self.one_pdf("RECEIPT")))
 
     def test_wrong_nik_is_shown_next_to_the_nik_field(self):
         d, main = self.open_counter()
