@@ -222,15 +222,16 @@ static GtkWidget *service_row_new(const Paten__Service *s)
     return row;
 }
 
-/* The first row the search lets through, or NULL. */
+/* The first row the search lets through, or NULL. The search is read now, not through the rows'
+ * visibility: GtkSearchEntry reports changes a moment late, and Enter typed right after the text
+ * must take what was typed. */
 static GtkListBoxRow *first_visible_row(PatenIntakePage *self)
 {
+    gtk_list_box_invalidate_filter(self->service_list);
     for (int i = 0;; i++) {
         GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->service_list, i);
 
-        if (row == NULL)
-            return NULL;
-        if (gtk_widget_get_child_visible(GTK_WIDGET(row)))
+        if (row == NULL || filter_services(row, self))
             return row;
     }
 }
@@ -369,8 +370,11 @@ static char *field_row_value(const FieldRow *row, gboolean *unreadable)
     case PATEN__FIELD_TYPE__FIELD_TYPE_YES_NO:
         return g_strdup(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(row->input)) ? "true"
                                                                                     : "false");
-    case PATEN__FIELD_TYPE__FIELD_TYPE_CHOICE:
-        return gtk_combo_box_text_get_active_text(GTK_COMBO_BOX_TEXT(row->input));
+    case PATEN__FIELD_TYPE__FIELD_TYPE_CHOICE: {
+        const char *id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(row->input));
+
+        return id != NULL && id[0] != '\0' ? g_strdup(id) : NULL;
+    }
     default:
         break;
     }
@@ -458,6 +462,9 @@ static void add_field_row(PatenIntakePage *self, const Paten__FieldSpec *spec, i
     case PATEN__FIELD_TYPE__FIELD_TYPE_CHOICE:
         row->input = gtk_combo_box_text_new();
         gtk_widget_set_halign(row->input, GTK_ALIGN_START);
+        /* An optional choice can be left empty again. */
+        if (!spec->required)
+            gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(row->input), "", "—");
         for (size_t i = 0; i < spec->n_choices; i++)
             gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(row->input), spec->choices[i],
                                       spec->choices[i]);

@@ -112,22 +112,23 @@ class IntakeTest(dt.DeskTestCase):
         return d.find(lambda n: n.name == name and n.roleName == role and n.focused,
                       "focus on %s %r" % (role, name), root)
 
-    def pick_service(self, d, main, text="dispensasi"):
+    def pick_service(self, d, main, text="dispensasi", code="dispensasi-nikah"):
         search = d.named("Cari layanan", "text", main)
         d.set_text(search, text)
         d.press_enter(search)
-        d.find(lambda n: n.roleName == "label" and n.name == "Dispensasi Nikah" and n.showing,
-               "the service's title", main)
+        d.label_with(code + " · ", main)  # the chosen service's details
         return self.focused(d, "NIK", "text", main)
+
+    def fill_applicant(self, d, main):
+        d.set_text(d.named("NIK", "text", main), NIK)
+        d.set_text(d.named("Nama pemohon", "text", main), APPLICANT)
+        d.set_text(d.named("Alamat", "text", main), "Desa Taman")
+        d.set_text(d.named("Telepon", "text", main), "081234567890")
 
     def fill_form(self, d, main, requirements):
         """Fills the applicant and the form through the accessible text (not the keyboard), and
         ticks the requirements named."""
-        nik = d.named("NIK", "text", main)
-        d.set_text(nik, NIK)
-        d.set_text(d.named("Nama pemohon", "text", main), APPLICANT)
-        d.set_text(d.named("Alamat", "text", main), "Desa Taman")
-        d.set_text(d.named("Telepon", "text", main), "081234567890")
+        self.fill_applicant(d, main)
         d.set_text(d.named("Nama calon suami", "text", main), "Budi")
         d.set_text(d.named("Nama calon istri", "text", main), "Ani")
         d.set_text(d.named("Tanggal pernikahan", "text", main), "1-12-2026")
@@ -165,6 +166,7 @@ class IntakeTest(dt.DeskTestCase):
         self.focused(d, "Cari layanan", "text", main)
         rawinput.typeText("nikah")
         rawinput.pressKey("Return")
+        d.label_with("dispensasi-nikah · Tidak terstruktur · Selesai dalam 2 hari kerja", main)
         self.focused(d, "NIK", "text", main)
         # Applicant: the NIK and Enter asks the server; a new applicant moves on to the name.
         rawinput.typeText(NIK)
@@ -324,6 +326,37 @@ class IntakeTest(dt.DeskTestCase):
         self.assertIn(files[0].register_number, outcome.name)
         self.assertEqual(self.db.sql("SELECT count(*) FROM files"), "1")
         self.assertIn(files[0].register_number, pdf_text(self.one_pdf("RECEIPT")))
+
+    def test_numbers_and_choices_are_sent_in_their_canonical_form(self):
+        d, main = self.open_counter()
+        self.pick_service(d, main, "imb", "imb")
+        d.label_with("Selesai dalam 5 hari kerja", main)
+        self.fill_applicant(d, main)
+        area = d.named("Luas bangunan", "text", main)
+        d.named("m2", "label", area.parent)  # the unit beside the number
+        d.set_text(area, "1.500")  # Indonesian thousands: 1500
+        d.set_text(d.named("Jumlah lantai", "text", main), "1")
+        dt.choose(d.named("Fungsi (guna) bangunan", "combo box", main), "HUNIAN")
+        dt.choose(d.named("Kelas bangunan (koefisien bangunan)", "combo box", main), "PERMANEN")
+        dt.choose(d.named("Tipe bangunan (tunggal, kolektif, tower)", "combo box", main),
+                  "TUNGGAL")
+        d.set_text(d.named("Lokasi bangunan (alamat, desa/kelurahan)", "text", main),
+                   "Desa Taman RT 02")
+        d.activate(d.named("Centang semua persyaratan", "push button", main))
+        take_in = d.named("Terima berkas", "push button", main)
+        d.activate(take_in)
+        # 1.500 m2 is over the kecamatan's limit: the criterion's reason, no file.
+        d.label_with("IMB di kecamatan hanya untuk luas bangunan sampai dengan 100 m2", main)
+        self.assertEqual(self.db.sql("SELECT count(*) FROM files"), "0")
+        d.set_text(area, "72,5")
+        d.activate(take_in)
+        d.label_with("Berkas diterima", main)
+        f = self.client_file(self.files(number=NIK)[0].register_number)
+        values = {v.name: v.value for v in f.fields}
+        self.assertEqual((values["luas_bangunan"], values["jumlah_lantai"]), ("72.5", "1"))
+        self.assertEqual((values["fungsi_bangunan"], values["kelas_bangunan"],
+                          values["tipe_bangunan"]), ("HUNIAN", "PERMANEN", "TUNGGAL"))
+        self.assertEqual(len(f.requirements), 6)
 
     def test_wrong_nik_is_shown_next_to_the_nik_field(self):
         d, main = self.open_counter()
