@@ -42,6 +42,7 @@ struct _PatenIntakePage {
     GtkSpinner *spinner;
     GtkButton *new_button;
     GtkLabel *status_label;
+    GtkLabel *notice_label;
     GtkScrolledWindow *form_scroll;
     GtkWidget *form_inner;
     GtkLabel *service_title;
@@ -681,10 +682,11 @@ static void on_service_got(GObject *src, GAsyncResult *res, gpointer data)
         return;
     }
     /* A new version of the service on the form keeps what was typed (the notice stays). */
+    paten_label_show(self->status_label, NULL);
     if (self->service != NULL && self->service->id == reply->service->id)
         kept = form_snapshot(self);
     else
-        paten_label_show(self->status_label, NULL);
+        paten_label_show(self->notice_label, NULL);
     g_clear_pointer(&self->service, paten_message_free);
     self->service = paten_message_dup(&reply->service->base);
     g_clear_pointer(&self->key, g_free);
@@ -772,7 +774,7 @@ static void on_service_changed(PatenEventBus *bus, gpointer ev, gpointer data)
      * after a file was taken in there is nothing more to do. */
     if (sc->service != NULL && self->service != NULL && sc->service->id == self->service->id &&
         !self->taken && !self->taking_in) {
-        paten_label_show(self->status_label,
+        paten_label_show(self->notice_label,
                          _("The administrator changed this service; its form was loaded again."));
         choose_service(self, sc->service);
     }
@@ -1239,6 +1241,7 @@ static void new_file(PatenIntakePage *self)
     paten_label_show(self->applicant_note, NULL);
     paten_label_show(self->result_label, NULL);
     paten_label_show(self->status_label, NULL);
+    paten_label_show(self->notice_label, NULL);
     paten_label_show(self->service_info, NULL);
     gtk_label_set_text(self->service_title,
                        _("Choose a service: type part of its name or code, then Enter."));
@@ -1340,6 +1343,7 @@ static void paten_intake_page_class_init(PatenIntakePageClass *klass)
     BIND(spinner);
     BIND(new_button);
     BIND(status_label);
+    BIND(notice_label);
     BIND(form_scroll);
     BIND(form_inner);
     BIND(service_title);

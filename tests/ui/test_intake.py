@@ -1,9 +1,11 @@
 """paten-desk: the counter's "Loket" workspace against a real patend. A Dispensasi Nikah file taken
 in with the keyboard only (service found by typing, applicant by NIK, the form, the requirements,
 Alt+T) whose receipt prints to PDF with the register number the server gave; an incomplete
-submission whose return slip lists what is missing and starts no file; a wrong NIK refused next to
-the NIK field; a reply lost on the way that makes no second file; and the screenshot of the filled
-form (docs/screenshots/loket.png)."""
+submission, handed in with a power of attorney, whose return slip lists what is missing and starts
+no file; a wrong NIK, NIB or date refused next to its field, and the service's criteria; numbers
+and choices sent in their canonical form; a TakeIn reply lost on the way that makes no second
+file; a new version of the service arriving while the form is filled; and the screenshot of the
+filled form (docs/screenshots/loket.png)."""
 
 import glob
 import os
@@ -12,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import uuid
 
 import desk_test as dt
 from dogtail import rawinput  # noqa: E402  (desk_test configures dogtail first)
@@ -358,6 +361,33 @@ class IntakeTest(dt.DeskTestCase):
                           values["tipe_bangunan"]), ("HUNIAN", "PERMANEN", "TUNGGAL"))
         self.assertEqual(len(f.requirements), 6)
 
+    def test_a_new_version_of_the_service_keeps_what_was_typed(self):
+        d, main = self.open_counter()
+        self.pick_service(d, main)
+        self.fill_form(d, main, ["Fotokopi KK"])
+        # The region's ADMIN saves a new version meanwhile: a field and a requirement more.
+        admin = self.client()
+        admin.login("admin@pemda-pemalang")
+        svc = [s for s in admin.rpc("ListServices").services if s.code == "dispensasi-nikah"][0]
+        svc.fields.add(name="nama_saksi", label="Nama saksi", type=dt.pt.pb.FIELD_TYPE_TEXT)
+        svc.requirements.add(code="surat-kuasa", text="Surat kuasa bermeterai",
+                             when="represented")
+        admin.rpc("SaveService", idempotency_key=str(uuid.uuid4()), service=svc)
+        # The form follows (ServiceChanged), and what was typed and ticked stays.
+        d.named("Nama saksi", "text", main)
+        d.label_with("Admin mengubah layanan ini", main)
+        self.assertEqual(d.named("Nama calon suami", "text", main).text, "Budi")
+        self.assertEqual(d.named("Tanggal pernikahan", "text", main).text, "1-12-2026")
+        self.assertTrue(d.named("Fotokopi KK", "check box", main).checked)
+        self.assertFalse(d.named("Fotokopi KTP pemohon (calon suami/istri) diketahui "
+                                 "Desa/Kelurahan", "check box", main).checked)
+        # Its "represented" requirement applies with a power of attorney only.
+        kuasa = d.named("Surat kuasa bermeterai", "check box", main)
+        self.assertFalse(kuasa.visible)
+        d.activate(d.named("Dengan surat kuasa", "check box", main))
+        d.find(lambda n: n == kuasa and n.visible, "the power of attorney required",
+               kuasa.parent, recursive=False)
+
     def test_wrong_nik_is_shown_next_to_the_nik_field(self):
         d, main = self.open_counter()
         nik = self.pick_service(d, main)
@@ -390,6 +420,15 @@ class IntakeTest(dt.DeskTestCase):
         d.activate(d.named("Terima berkas", "push button", main))
         d.label_with("Ini bukan tanggal", main)
         self.assertEqual(self.db.sql("SELECT count(*) FROM intake_returns"), "0")
+        # An organisation goes by its NIB or NPWP: a wrong one is refused next to it.
+        dt.choose(d.named("Jenis pemohon", "combo box", main), "Badan usaha (NIB atau NPWP)")
+        nib = d.named("NIB", "text", main)
+        d.find(lambda n: n == nib and n.visible, "the NIB field", nib.parent, recursive=False)
+        self.assertFalse(nik.visible)
+        d.set_text(nib, "123")
+        d.press_enter(nib)
+        err = d.label_with("Masukkan NIK, NIB atau NPWP", main)
+        d.wait_between(err, nib, d.named("NPWP", "text", main))
 
 
 if __name__ == "__main__":
