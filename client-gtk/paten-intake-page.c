@@ -112,7 +112,7 @@ static void update_requirements(PatenIntakePage *self);
 
 /* What may be used now: taking in waits for every other answer (the form must be the one the
  * clerk sees); while a TakeIn runs nothing on the form changes; after a file was taken in the form
- * waits for "Berkas baru". */
+ * and the service search wait for "Berkas baru". */
 static void update_sensitivity(PatenIntakePage *self)
 {
     gtk_widget_set_visible(GTK_WIDGET(self->spinner), self->busy > 0);
@@ -124,8 +124,8 @@ static void update_sensitivity(PatenIntakePage *self)
                              self->busy == 0 && !self->taken && self->service != NULL);
     gtk_widget_set_sensitive(GTK_WIDGET(self->new_button), !self->taking_in);
     gtk_widget_set_sensitive(self->form_box, !self->taking_in && !self->taken);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->service_list), !self->taking_in);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->search_entry), !self->taking_in);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->service_list), !self->taking_in && !self->taken);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->search_entry), !self->taking_in && !self->taken);
 }
 
 /* Counts a call starting (busy) or ending. */
@@ -685,8 +685,10 @@ static void on_service_got(GObject *src, GAsyncResult *res, gpointer data)
     paten_label_show(self->status_label, NULL);
     if (self->service != NULL && self->service->id == reply->service->id)
         kept = form_snapshot(self);
-    else
+    else {
         paten_label_show(self->notice_label, NULL);
+        paten_label_show(self->result_label, NULL);
+    }
     g_clear_pointer(&self->service, paten_message_free);
     self->service = paten_message_dup(&reply->service->base);
     g_clear_pointer(&self->key, g_free);

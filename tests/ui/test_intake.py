@@ -253,6 +253,7 @@ class IntakeTest(dt.DeskTestCase):
         # The form is done with: "Terima berkas" cannot make a second file; Ctrl+N clears the
         # counter for the next applicant, back in the service search.
         self.assertFalse(d.named("Terima berkas", "push button", main).sensitive)
+        self.assertFalse(d.named("Cari layanan", "text", main).sensitive)
         self.focused(d, "Berkas baru", "push button", main)
         rawinput.keyCombo("<Control>n")
         self.focused(d, "Cari layanan", "text", main)
