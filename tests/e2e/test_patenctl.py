@@ -220,7 +220,7 @@ class AdminCommandsTest(PatenctlTestCase):
         self.assertIn("no user 'nobody@kaloran'", p.stderr)
         # Without a login, or as a role that may not.
         self.assertEqual(self.ctl("user", "list").returncode, 2)
-        p = self.ctl("--user", "loket@kaloran", "user", "list",
+        p = self.ctl("--user", "kasir@kaloran", "user", "list",
                      env=ctl_env(PATEN_PASSWORD=DEMO_PASSWORD))
         self.assertEqual(self.error_json(p)["code"], "PERMISSION_DENIED")
 
