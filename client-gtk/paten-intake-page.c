@@ -70,6 +70,8 @@ struct _PatenIntakePage {
     GtkEntry *phone_entry;
     GtkLabel *phone_error;
     GtkLabel *applicant_note;
+    GtkWidget *renewal_box;
+    GtkComboBoxText *renewal_combo;
     GtkToggleButton *represented_check;
     GtkWidget *rep_grid;
     GtkEntry *rep_name_entry;
@@ -90,23 +92,25 @@ struct _PatenIntakePage {
     PatenEventBus *bus;
     GCancellable *cancel;
     PatenFieldErrors *errors;
-    GPtrArray *services;     /* Paten__Service copies from ListServices, the server's order */
-    Paten__Service *service; /* the chosen service as GetService returned it, or NULL */
-    GPtrArray *field_rows;   /* FieldRow, one per spec of service */
-    GPtrArray *req_checks;   /* GtkCheckButton, one per requirement of service */
-    char *key;               /* the idempotency key of the current TakeIn attempt, or NULL */
-    guint busy;              /* calls under way (the spinner shows while > 0) */
-    gboolean taking_in;      /* a TakeIn is under way */
-    gboolean taken;          /* a file was taken in: the form waits for "Berkas baru" */
-    gboolean filling;        /* the code is filling the form: no key reset, no re-evaluation */
-    guint list_serial;       /* the ListServices whose answer counts */
-    guint service_serial;    /* the GetService whose answer counts */
-    guint find_serial;       /* the FindApplicant whose answer counts */
+    GPtrArray *services;          /* Paten__Service copies from ListServices, the server's order */
+    Paten__Service *service;      /* the chosen service as GetService returned it, or NULL */
+    Paten__ApplicantReply *found; /* the applicant's record and files, or NULL */
+    GPtrArray *field_rows;        /* FieldRow, one per spec of service */
+    GPtrArray *req_checks;        /* GtkCheckButton, one per requirement of service */
+    char *key;                    /* the idempotency key of the current TakeIn attempt, or NULL */
+    guint busy;                   /* calls under way (the spinner shows while > 0) */
+    gboolean taking_in;           /* a TakeIn is under way */
+    gboolean taken;               /* a file was taken in: the form waits for "Berkas baru" */
+    gboolean filling;             /* the code is filling the form: no key reset, no re-evaluation */
+    guint list_serial;            /* the ListServices whose answer counts */
+    guint service_serial;         /* the GetService whose answer counts */
+    guint find_serial;            /* the FindApplicant whose answer counts */
 };
 
 G_DEFINE_TYPE(PatenIntakePage, paten_intake_page, GTK_TYPE_BOX)
 
 static void update_requirements(PatenIntakePage *self);
+static void update_renewal(PatenIntakePage *self);
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -694,6 +698,7 @@ static void on_service_got(GObject *src, GAsyncResult *res, gpointer data)
     g_clear_pointer(&self->key, g_free);
     clear_errors(self);
     build_form(self, kept);
+    update_renewal(self);
     select_current_service(self);
     /* On to the applicant, unless it is already there (the clerk changed the service). */
     if (gtk_entry_get_text(self->name_entry)[0] == '\0')
@@ -839,6 +844,40 @@ static void set_entry(GtkEntry *entry, const char *text)
     gtk_entry_set_text(entry, text != NULL ? text : "");
 }
 
+/*
+ * Offers the applicant's handed-over permits of the chosen service as what this file renews
+ * (the server checks the same: same service, handed over); hides the choice when there are none.
+ * Called when the applicant is found and when the service changes.
+ */
+static void update_renewal(PatenIntakePage *self)
+{
+    g_autofree char *was =
+        g_strdup(gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->renewal_combo)));
+    gboolean filling = self->filling;
+    guint n = 0;
+
+    self->filling = TRUE; /* not the clerk's change: the key stays */
+    gtk_combo_box_text_remove_all(self->renewal_combo);
+    gtk_combo_box_text_append(self->renewal_combo, "0", _("None: a new application"));
+    for (size_t i = 0; self->found != NULL && self->service != NULL && i < self->found->n_files;
+         i++) {
+        const Paten__FileSummary *f = self->found->files[i];
+        g_autofree char *id = NULL;
+
+        if (f->state != PATEN__FILE_STATE__FILE_STATE_HANDED_OVER ||
+            strcmp(f->service_code, self->service->code) != 0)
+            continue;
+        id = g_strdup_printf("%" G_GINT64_FORMAT, f->id);
+        gtk_combo_box_text_append(self->renewal_combo, id, f->register_number);
+        n++;
+    }
+    /* A new version of the service keeps the clerk's choice. */
+    if (was == NULL || !gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->renewal_combo), was))
+        gtk_combo_box_set_active(GTK_COMBO_BOX(self->renewal_combo), 0);
+    gtk_widget_set_visible(self->renewal_box, n > 0);
+    self->filling = filling;
+}
+
 static void fill_applicant(PatenIntakePage *self, const Paten__Applicant *a)
 {
     gboolean org = a->kind == PATEN__APPLICANT_KIND__APPLICANT_KIND_ORGANIZATION;
@@ -876,9 +915,14 @@ static void on_applicant_found(GObject *src, GAsyncResult *res, gpointer data)
             (guint)reply->n_files);
 
         fill_applicant(self, reply->applicant);
+        paten_message_free(self->found);
+        self->found = paten_message_dup(&reply->base);
+        update_renewal(self);
         paten_label_show(self->applicant_note, note);
         gtk_widget_grab_focus(GTK_WIDGET(self->name_entry));
     } else if (g_error_matches(err, PATEN_ERROR, PATEN_ERR_NOT_FOUND)) {
+        g_clear_pointer(&self->found, paten_message_free);
+        update_renewal(self);
         paten_label_show(self->applicant_note,
                          _("New applicant: fill in the name, address and phone."));
         gtk_widget_grab_focus(GTK_WIDGET(self->name_entry));
@@ -1195,6 +1239,10 @@ static void on_take_in_clicked(PatenIntakePage *self, GtkButton *button)
         rep.nik = rep_nik;
         req.representative = &rep;
     }
+    if (gtk_widget_get_visible(self->renewal_box)) {
+        const char *renews = gtk_combo_box_get_active_id(GTK_COMBO_BOX(self->renewal_combo));
+        req.renewal_of_file_id = renews ? g_ascii_strtoll(renews, NULL, 10) : 0;
+    }
     req.fields = (Paten__FieldValue **)values->pdata;
     req.n_fields = values->len;
     req.requirements = (char **)codes->pdata;
@@ -1238,7 +1286,9 @@ static void new_file(PatenIntakePage *self)
     clear_container(GTK_CONTAINER(self->fields_grid));
     clear_container(GTK_CONTAINER(self->req_box));
     g_clear_pointer(&self->service, paten_message_free);
+    g_clear_pointer(&self->found, paten_message_free);
     self->filling = FALSE;
+    update_renewal(self);
     clear_errors(self);
     paten_label_show(self->applicant_note, NULL);
     paten_label_show(self->result_label, NULL);
@@ -1326,6 +1376,7 @@ static void paten_intake_page_finalize(GObject *obj)
     g_ptr_array_unref(self->req_checks);
     g_ptr_array_unref(self->services);
     g_clear_pointer(&self->service, paten_message_free);
+    g_clear_pointer(&self->found, paten_message_free);
     g_free(self->key);
     G_OBJECT_CLASS(paten_intake_page_parent_class)->finalize(obj);
 }
@@ -1373,6 +1424,8 @@ static void paten_intake_page_class_init(PatenIntakePageClass *klass)
     BIND(phone_entry);
     BIND(phone_error);
     BIND(applicant_note);
+    BIND(renewal_box);
+    BIND(renewal_combo);
     BIND(represented_check);
     BIND(rep_grid);
     BIND(rep_name_entry);

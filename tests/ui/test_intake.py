@@ -308,6 +308,48 @@ class IntakeTest(dt.DeskTestCase):
         d.label_with("Berkas diterima", main)
         self.assertEqual(len(self.files(number=NIK)), 1)
 
+    def test_a_renewal_is_linked_to_the_permit_it_renews(self):
+        # An earlier permit of the same service, handed over (over the protocol).
+        c = self.client()
+        c.login(LOKET)
+        svc = [x for x in c.rpc("ListServices").services if x.code == "dispensasi-nikah"][0]
+        f = c.rpc("TakeIn", idempotency_key=str(uuid.uuid4()), service_id=svc.id,
+                  applicant=dt.pt.pb.Applicant(kind=dt.pt.pb.APPLICANT_KIND_PERSON, nik=NIK,
+                                               name=APPLICANT, address="Desa Taman"),
+                  fields=[dt.pt.pb.FieldValue(name=k, value=v) for k, v in (
+                      ("nama_calon_suami", "Budi"), ("nama_calon_istri", "Ani"),
+                      ("tanggal_nikah", "2026-12-01"), ("tempat_nikah", "KUA Taman"),
+                      ("kurang_dari_10_hari", "true"), ("duda_janda_tercatat_kawin", "false"))],
+                  requirements=["surat-permohonan-desa", "ktp", "kk"]).file
+        for user, rpc, extra in (("sekretariat@taman", "Recommend", dict(can_process=True)),
+                                 ("camat@taman", "Decide", dict(approve=True)),
+                                 ("camat@taman", "Sign", {}),
+                                 (LOKET, "HandOver", dict(received_by_name="Siti Aminah"))):
+            actor = self.client()
+            actor.login(user)
+            f = actor.rpc(rpc, idempotency_key=str(uuid.uuid4()), file_id=f.id,
+                          version=f.version, **extra).file
+        d, main = self.open_counter()
+        nik = self.pick_service(d, main)
+        # No applicant yet: nothing to renew is offered.
+        renewal = d.named("Perpanjangan dari", "combo box", main)
+        self.assertFalse(renewal.showing)
+        d.set_text(nik, NIK)
+        d.press_enter(nik)
+        d.label_with("Pemohon terdaftar", main)
+        d.find(lambda n: n == renewal and n.showing, "the renewal choice", renewal.parent)
+        dt.choose(renewal, f.register_number)
+        self.fill_form(d, main, ["Surat permohonan dispensasi nikah dari Desa/Kelurahan",
+                                 "Fotokopi KTP pemohon (calon suami/istri) diketahui "
+                                 "Desa/Kelurahan", "Fotokopi KK"])
+        d.activate(d.named("Terima berkas", "push button", main))
+        d.label_with("Berkas diterima", main)
+        new = [x for x in self.files(number=NIK) if x.id != f.id]
+        self.assertEqual(len(new), 1)
+        got = self.client_file(new[0].register_number)
+        self.assertEqual((got.renewal_of_file_id, got.renewal_of_register_number),
+                         (f.id, f.register_number))
+
     def test_a_lost_reply_makes_no_second_file(self):
         proxy = CuttingProxy(self.port)
         self.addCleanup(proxy.close)
