@@ -4,8 +4,9 @@ Alt+T) whose receipt prints to PDF with the register number the server gave; an 
 submission, handed in with a power of attorney, whose return slip lists what is missing and starts
 no file; a wrong NIK, NIB or date refused next to its field, and the service's criteria; numbers
 and choices sent in their canonical form; a TakeIn reply lost on the way that makes no second
-file; a new version of the service arriving while the form is filled; and the screenshot of the
-filled form (docs/screenshots/loket.png)."""
+file; a new version of the service arriving while the form is filled; a renewal chosen from the
+applicant's handed-over permits and linked to the one it renews; and the screenshot of the filled
+form (docs/screenshots/loket.png)."""
 
 import glob
 import os
