@@ -30,6 +30,7 @@ struct _PatenMainWindow {
     PatenConnectionIndicator *indicator;
     GtkStack *stack;
     GtkWidget *register_button;
+    GtkMenuButton *menu_button;
 
     PatenApplication *app; /* not a reference: the application holds its windows */
     PatenSession *session;
@@ -194,12 +195,35 @@ static void on_workspace_nth(GSimpleAction *action, GVariant *param, gpointer da
         gtk_stack_set_visible_child(self->stack, page);
 }
 
+/* win.logout: the main menu's "Keluar", from any workspace. */
+static void on_logout(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    PatenMainWindow *self = data;
+
+    (void)action;
+    (void)param;
+    paten_application_logout(self->app);
+}
+
+/* win.menu (F10): opens the main menu, as in every GNOME application. */
+static void on_menu(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    PatenMainWindow *self = data;
+    GtkToggleButton *b = GTK_TOGGLE_BUTTON(self->menu_button);
+
+    (void)action;
+    (void)param;
+    gtk_toggle_button_set_active(b, !gtk_toggle_button_get_active(b));
+}
+
 /* The help overlay (F1, Ctrl+?) and the window's own accelerators. */
 static void setup_shortcuts(PatenMainWindow *self, PatenApplication *app)
 {
     static const char *const help[] = { "F1", "<Primary>question", NULL };
     static const GActionEntry actions[] = {
         { "workspace-nth", on_workspace_nth, "i", NULL, NULL, { 0 } },
+        { "logout", on_logout, NULL, NULL, NULL, { 0 } },
+        { "menu", on_menu, NULL, NULL, NULL, { 0 } },
     };
     g_autoptr(GtkBuilder) builder =
         gtk_builder_new_from_resource("/id/paten/desk/paten-shortcuts-window.ui");
@@ -209,7 +233,10 @@ static void setup_shortcuts(PatenMainWindow *self, PatenApplication *app)
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(overlay)), _("Keyboard shortcuts"));
     gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(self), overlay);
     g_action_map_add_action_entries(G_ACTION_MAP(self), actions, G_N_ELEMENTS(actions), self);
+    static const char *const menu[] = { "F10", NULL };
+
     gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.show-help-overlay", help);
+    gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.menu", menu);
     for (int i = 1; i <= 9; i++) {
         g_autofree char *detailed = g_strdup_printf("win.workspace-nth(%d)", i);
         g_autofree char *accel = g_strdup_printf("<Alt>%d", i);
@@ -274,6 +301,7 @@ static void paten_main_window_class_init(PatenMainWindowClass *klass)
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, indicator);
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, stack);
     gtk_widget_class_bind_template_child(wc, PatenMainWindow, register_button);
+    gtk_widget_class_bind_template_child(wc, PatenMainWindow, menu_button);
     gtk_widget_class_bind_template_callback(wc, on_register_clicked);
 }
 

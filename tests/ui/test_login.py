@@ -48,6 +48,21 @@ class LoginTest(dt.DeskTestCase):
         d.wait_gone(lambda n: n.name == "Pintasan papan ketik" and n.showing,
                     "the shortcuts overlay", recursive=False)
 
+    def test_logout_from_the_main_menu(self):
+        d = self.start_desk()
+        d.login("camat@taman")
+        main = d.main_window("Camat Kecamatan Taman")
+        # From the working workspace, not only from Akun: F10 opens the menu.
+        rawinput.pressKey("F10")
+        item = d.find(lambda n: n.name == "Keluar" and n.showing, "Keluar in the main menu",
+                      root=main)
+        d.activate(item)
+        d.window("PATEN — Masuk")
+        d.wait_gone(lambda n: n.roleName == "frame" and n.name.startswith("PATEN — Camat"),
+                    "the main window", recursive=False)
+        self.server.wait_for_log(r"camat@taman logged out")
+        self.assertIsNotNone(main)
+
     def test_admin_sees_services_users_and_account(self):
         d = self.start_desk()
         d.login("admin@pemda-temanggung", keyboard=False)
