@@ -40,8 +40,8 @@ static const struct {
     double width;
     const char *head;
 } columns[N_COLUMNS] = {
-    { 32, N_("No.") },          { 190, N_("Document number") },    { 66, N_("Date") },
-    { 150, N_("File") },        { 130, N_("Applicant") }, { 110, N_("Service") },
+    { 32, N_("No.") },          { 190, N_("Document number") }, { 66, N_("Date") },
+    { 150, N_("File") },        { 130, N_("Applicant") },       { 110, N_("Service") },
     { 91.89, N_("Issued by") },
 };
 
