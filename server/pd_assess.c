@@ -480,9 +480,8 @@ static void issue_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_text(b, op->doc.number);
 }
 
-/* The AssessmentChanged event: to the assessing office's officers and the file's kecamatan. */
-static void add_assessment_event(struct pd_db_batch *b, const struct pd_request *req,
-                                 Paten__Assessment *a, int64_t kecamatan_id, const char *change)
+void pd_assess_add_event(struct pd_db_batch *b, const struct pd_request *req, Paten__Assessment *a,
+                         int64_t kecamatan_id, const char *change)
 {
     Paten__Event ev = PATEN__EVENT__INIT;
     Paten__AssessmentChanged ac = PATEN__ASSESSMENT_CHANGED__INIT;
@@ -521,7 +520,7 @@ static const ProtobufCMessage *assessment_finish(struct pd_file_op *op, const PG
         PQntuples(row) >= 1 ? pd_assessment_parse(m, pd_db_str(row, 0, 0), true) : NULL;
     if (reply->assessment) {
         reply->assessment->file_version = fr->file->version;
-        add_assessment_event(events, op->req, reply->assessment, fr->file->office_id, change);
+        pd_assess_add_event(events, op->req, reply->assessment, fr->file->office_id, change);
     }
     return &reply->base;
 }
@@ -740,8 +739,7 @@ static void bill_found(const struct pd_db_result *r, void *arg)
     struct pd_request *req = d->req;
     Paten__AmountDueReply reply = PATEN__AMOUNT_DUE_REPLY__INIT;
     Paten__Bill bill = PATEN__BILL__INIT;
-    paten_interest_regime ir;
-    paten_day due, asof;
+    paten_day asof;
     int months;
     int64_t interest = 0;
 
@@ -750,18 +748,8 @@ static void bill_found(const struct pd_db_result *r, void *arg)
         due_free(d);
         return;
     }
-    ir.monthly_bp = d->regime->monthly_bp;
-    ir.max_months = d->regime->max_months;
-    ir.started_month_counts = d->regime->started_month_counts;
-    ir.rounding.mode =
-        d->regime->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_DOWN ? PATEN_ROUND_DOWN
-        : d->regime->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_UP ? PATEN_ROUND_UP
-                                                                             : PATEN_ROUND_HALF_UP;
-    ir.rounding.unit = d->regime->rounding_unit >= 1 ? d->regime->rounding_unit : 1;
-    paten_day_parse(d->a->due_date, &due);
     paten_day_parse(d->as_of, &asof);
-    months = paten_interest_months(&ir, due, asof);
-    if (months > 0 && paten_interest_amount(&ir, d->a->principal, months, &interest) < 0) {
+    if (pd_assess_interest(d->a, d->regime, asof, &months, &interest) < 0) {
         pd_request_fail(req, PATEN_ERR_INTERNAL, NULL, NULL, "interest overflows");
         due_free(d);
         return;
@@ -993,8 +981,7 @@ static int bill_check(struct pd_file_op *op)
     struct pd_msg_buf m;
     Paten__Assessment *a;
     Paten__InterestRegime *r;
-    paten_interest_regime ir;
-    paten_day due, today;
+    paten_day today;
     int failed = 0;
 
     if (PQntuples(res) != 1) {
@@ -1012,22 +999,12 @@ static int bill_check(struct pd_file_op *op)
                           "the assessment is cancelled or paid");
         return -1;
     }
-    ir.monthly_bp = r->monthly_bp;
-    ir.max_months = r->max_months;
-    ir.started_month_counts = r->started_month_counts;
-    ir.rounding.mode =
-        r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_DOWN ? PATEN_ROUND_DOWN
-        : r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_UP ? PATEN_ROUND_UP
-                                                                     : PATEN_ROUND_HALF_UP;
-    ir.rounding.unit = r->rounding_unit >= 1 ? r->rounding_unit : 1;
-    paten_day_parse(a->due_date, &due);
     today = paten_day_of(op->req->now_ms, pd_file_op_tz(op));
     paten_day_format(today, bl->as_of);
-    bl->months = paten_interest_months(&ir, due, today);
     bl->principal = a->principal;
     snprintf(bl->kind, sizeof bl->kind, "%s",
              a->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD ? "STRD" : "STPD");
-    if (bl->months <= 0 || paten_interest_amount(&ir, a->principal, bl->months, &bl->interest) < 0)
+    if (pd_assess_interest(a, r, today, &bl->months, &bl->interest) < 0 || bl->months <= 0)
         failed = 1;
     pd_msg_buf_clear(&m);
     if (failed) {

@@ -105,6 +105,11 @@ static const struct pd_handler handlers[] = {
     { T(ISSUE_BILL), pd_handle_issue_bill, 0, OFFICERS, PD_SCOPE_NONE },
     { T(REGISTER_TAXPAYER), pd_handle_register_taxpayer, 0, R(PETUGAS_PAJAK), PD_SCOPE_NONE },
     { T(FIND_TAXPAYER), pd_handle_find_taxpayer, 0, R(PETUGAS_PAJAK) | R(KASIR), PD_SCOPE_NONE },
+    { T(FIND_OWED), pd_handle_find_owed, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(RECORD_PAYMENT), pd_handle_record_payment, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(REVERSE_PAYMENT), pd_handle_reverse_payment, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(LIST_PAYMENTS), pd_handle_list_payments, 0, R(KASIR) | R(CAMAT) | R(PIMPINAN) | R(AUDITOR),
+      PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS

@@ -35,6 +35,8 @@ static const char *const kind_names[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "SKPD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "STRD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "STPD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "SSRD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "SSPD",
 };
 
 /* Register titles, as the printed buku register heads them. */
@@ -49,6 +51,8 @@ static const char *const kind_titles[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "Surat Ketetapan Pajak Daerah (SKPD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "Surat Tagihan Retribusi Daerah (STRD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "Surat Tagihan Pajak Daerah (STPD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "Surat Setoran Retribusi Daerah (SSRD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "Surat Setoran Pajak Daerah (SSPD)",
 };
 
 const char *pd_doc_kind_db(int kind)

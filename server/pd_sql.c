@@ -621,6 +621,59 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "b.interest, ts_to_ms(b.issued_at), u.name, d.verification FROM bills b "
         "JOIN users u ON u.id = b.issued_by JOIN documents d ON d.id = b.document_id "
         "WHERE b.assessment_id = $1::bigint AND b.as_of = $2::date ORDER BY b.id DESC LIMIT 1",
+
+/* ---- payments (pd_payments.c) ---- */
+/* What is owed: an assessment (JSON), its regime (JSON), the region's time zone, the local
+ * day of business time $N, the bill issued for that day (JSON or ''), the file's office. */
+#define OWED_COLUMNS                                                                             \
+    "row_to_json(v)::text, row_to_json(i)::text, r.time_zone, to_char(day.d, 'YYYY-MM-DD'), "    \
+    "coalesce((SELECT json_build_object('id', b.id, 'kind', b.kind, 'number', b.number, "        \
+    "'as_of', to_char(b.as_of, 'YYYY-MM-DD'), 'months', b.months, 'principal', b.principal, "    \
+    "'interest', b.interest, 'issued_at_ms', ts_to_ms(b.issued_at), 'issued_by_name', u.name, "  \
+    "'verification', d.verification)::text FROM bills b JOIN users u ON u.id = b.issued_by "     \
+    "JOIN documents d ON d.id = b.document_id WHERE b.assessment_id = v.id AND b.as_of = day.d " \
+    "ORDER BY b.id DESC LIMIT 1), ''), v.file_office_id "
+#define OWED_FROM(now)                                                               \
+    "FROM assessment_view v JOIN regime_view i ON i.id = v.regime_id "               \
+    "JOIN regions r ON r.id = v.region_id CROSS JOIN LATERAL (SELECT (ms_to_ts(" now \
+    "::bigint) AT TIME ZONE r.time_zone)::date AS d) day "
+    /* ($1 region, $2 the cashier's office, $3 an assessment number, a file's register number or
+     * a NIK, $4 now) */
+    [PD_STMT_PAY_OWED_FIND] = "SELECT " OWED_COLUMNS OWED_FROM(
+        "$4") "JOIN files f ON f.id = v.file_id "
+              "JOIN applicants a ON a.id = f.applicant_id WHERE v.region_id = $1::bigint "
+              "AND v.file_office_id = $2::bigint AND v.status = 'ISSUED' AND (v.number = $3::text "
+              "OR v.file_register_number = $3::text OR a.nik = $3::text) ORDER BY v.id LIMIT 50",
+    /* ($1 assessment, $2 region, $3 now) */
+    [PD_STMT_PAY_OWED_ONE] = "SELECT " OWED_COLUMNS OWED_FROM(
+        "$3") "WHERE v.id = $1::bigint AND v.region_id = $2::bigint",
+#undef OWED_COLUMNS
+#undef OWED_FROM
+    /* ($1 region, $2 office, $3 cashier, $4 assessment, $5 the bill's number or NULL, $6 file,
+     * $7 treasurer, $8 method, $9 reference, $10 principal, $11 interest, $12 at, $13 local day,
+     * $14 the receipt's number) */
+    [PD_STMT_PAY_INSERT] =
+        "INSERT INTO payments (region_id, office_id, cashier_id, assessment_id, bill_id, file_id, "
+        "treasurer_office_id, method, reference, principal, interest, amount, received_at, "
+        "received_date, document_id, receipt_number) SELECT $1::bigint, $2::bigint, $3::bigint, "
+        "$4::bigint, (SELECT id FROM bills WHERE number = $5::text), $6::bigint, $7::bigint, "
+        "$8::payment_method, $9::text, $10::bigint, $11::bigint, $10::bigint + $11::bigint, "
+        "ms_to_ts($12::bigint), $13::date, d.id, d.number FROM documents d "
+        "WHERE d.number = $14::text",
+    [PD_STMT_PAY_BY_RECEIPT] =
+        "SELECT row_to_json(v)::text FROM payment_view v WHERE v.receipt_number = $1::text",
+    [PD_STMT_PAY_GET] =
+        "SELECT row_to_json(v)::text, v.file_id, v.reversed, v.cashier_id, v.receipt_number "
+        "FROM payment_view v WHERE v.id = $1::bigint AND v.region_id = $2::bigint",
+    [PD_STMT_PAY_REVERSE] =
+        "INSERT INTO payment_reversals (payment_id, reason, approved_by, reversed_at) "
+        "VALUES ($1::bigint, $2::text, $3::bigint, ms_to_ts($4::bigint))",
+    /* ($1 region, $2 office or 0 for the region, $3 local day, $4 cashier or 0) */
+    [PD_STMT_PAY_LIST] =
+        "SELECT row_to_json(v)::text FROM payment_view v JOIN payments p ON p.id = v.id "
+        "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        "AND p.received_date = $3::date AND ($4::bigint = 0 OR v.cashier_id = $4::bigint) "
+        "ORDER BY v.id LIMIT 1000",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

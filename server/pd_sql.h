@@ -124,7 +124,14 @@
     X(ASSESS_CANCEL, 4)           \
     X(DOCUMENT_VOID, 4)           \
     X(BILL_INSERT, 9)             \
-    X(BILL_FIND, 2)
+    X(BILL_FIND, 2)               \
+    X(PAY_OWED_FIND, 4)           \
+    X(PAY_OWED_ONE, 3)            \
+    X(PAY_INSERT, 14)             \
+    X(PAY_BY_RECEIPT, 1)          \
+    X(PAY_GET, 2)                 \
+    X(PAY_REVERSE, 4)             \
+    X(PAY_LIST, 4)
 
 enum pd_stmt {
 #define PD_SQL_ENUM(name, nparams) PD_STMT_##name,
