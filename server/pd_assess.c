@@ -47,6 +47,7 @@ enum {
     CX_FEE,
     CX_TODAY,
     CX_TZ,
+    CX_ASSESSOR_NAME,
 };
 
 /* "Rp 1.458.000" */
@@ -307,6 +308,7 @@ static void preview_read(const struct pd_db_result *r, void *arg)
     a.service_name = file.service_name;
     a.kecamatan_name = file.office_name;
     a.office_id = req->session->office_id;
+    a.office_name = (char *)pd_db_str(r->res[1], 0, CX_ASSESSOR_NAME);
     reply.assessment = &a;
     reply.fields = file.fields;
     reply.n_fields = file.n_fields;
@@ -725,12 +727,33 @@ struct due {
     Paten__Assessment *a;
     Paten__InterestRegime *regime;
     char as_of[11];
+    const char *field; /* the request's field that named it */
 };
 
 static void due_free(struct due *d)
 {
     pd_msg_buf_clear(&d->m);
     free(d);
+}
+
+/* A Bill from a BILL_FIND row of assessment a (strings point into res and a). */
+static void bill_from_row(Paten__Bill *bill, const PGresult *res, int row,
+                          const Paten__Assessment *a)
+{
+    paten__bill__init(bill);
+    bill->id = pd_db_get_int(res, row, 0);
+    bill->kind = (Paten__DocumentKind)pd_doc_kind_from_db(pd_db_str(res, row, 1));
+    bill->number = (char *)pd_db_str(res, row, 2);
+    bill->assessment_id = a->id;
+    bill->assessment_number = a->number;
+    bill->as_of = (char *)pd_db_str(res, row, 3);
+    bill->months = (int32_t)pd_db_get_int(res, row, 4);
+    bill->principal = pd_db_get_int(res, row, 5);
+    bill->interest = pd_db_get_int(res, row, 6);
+    bill->total = bill->principal + bill->interest;
+    bill->issued_at_ms = pd_db_get_int(res, row, 7);
+    bill->issued_by_name = (char *)pd_db_str(res, row, 8);
+    bill->verification = (char *)pd_db_str(res, row, 9);
 }
 
 static void bill_found(const struct pd_db_result *r, void *arg)
@@ -764,20 +787,7 @@ static void bill_found(const struct pd_db_result *r, void *arg)
     reply.total = d->a->principal + interest;
     reply.regime = d->regime;
     if (PQntuples(r->res[0]) == 1 && pd_db_get_int(r->res[0], 0, 6) == interest) {
-        const PGresult *b = r->res[0];
-        bill.id = pd_db_get_int(b, 0, 0);
-        bill.kind = (Paten__DocumentKind)pd_doc_kind_from_db(pd_db_str(b, 0, 1));
-        bill.number = (char *)pd_db_str(b, 0, 2);
-        bill.assessment_id = d->a->id;
-        bill.assessment_number = d->a->number;
-        bill.as_of = (char *)pd_db_str(b, 0, 3);
-        bill.months = (int32_t)pd_db_get_int(b, 0, 4);
-        bill.principal = pd_db_get_int(b, 0, 5);
-        bill.interest = pd_db_get_int(b, 0, 6);
-        bill.total = bill.principal + bill.interest;
-        bill.issued_at_ms = pd_db_get_int(b, 0, 7);
-        bill.issued_by_name = (char *)pd_db_str(b, 0, 8);
-        bill.verification = (char *)pd_db_str(b, 0, 9);
+        bill_from_row(&bill, r->res[0], 0, d->a);
         reply.bill = &bill;
     }
     pd_request_reply(req, &reply.base);
@@ -789,14 +799,14 @@ static void bill_found(const struct pd_db_result *r, void *arg)
 static bool due_load(struct due *d, const PGresult *res)
 {
     if (PQntuples(res) != 1) {
-        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "number",
+        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", d->field,
                         "no such assessment in the caller's region");
         return false;
     }
     d->a = pd_assessment_parse(&d->m, pd_db_str(res, 0, 0), true);
     d->regime = pd_regime_parse(&d->m, pd_db_str(res, 0, 1));
     if (d->a == NULL || d->regime == NULL || !may_see(d->req, d->a, pd_db_get_int(res, 0, 2))) {
-        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "number",
+        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", d->field,
                         "no such assessment the caller may see");
         return false;
     }
@@ -855,6 +865,7 @@ static void assessment_read(struct pd_request *req, int64_t id, const char *numb
     struct pd_db_batch *b = pd_db_batch_new();
 
     d->req = req;
+    d->field = id > 0 ? "assessment_id" : "number";
     pd_msg_buf_init(&d->m);
     pd_db_batch_add(b, PD_STMT_ASSESS_GET);
     pd_db_param_int(b, id);
@@ -957,6 +968,7 @@ void pd_handle_search_assessments(struct pd_request *req, const ProtobufCMessage
 
 struct bill {
     int64_t assessment_id;
+    char number[96]; /* the assessment's */
     char as_of[11];
     int months;
     int64_t principal, interest;
@@ -972,11 +984,14 @@ static void bill_add_reads(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, bl->assessment_id);
     pd_db_param_text(b, "");
     pd_db_param_int(b, op->req->session->region_id);
+    pd_db_batch_add(b, PD_STMT_BILL_LATEST);
+    pd_db_param_int(b, bl->assessment_id);
 }
 
 static int bill_check(struct pd_file_op *op)
 {
     const PGresult *res = op->reads->res[op->first_read];
+    const PGresult *last = op->reads->res[op->first_read + 1];
     struct bill *bl = op->data;
     struct pd_msg_buf m;
     Paten__Assessment *a;
@@ -1006,7 +1021,16 @@ static int bill_check(struct pd_file_op *op)
              a->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD ? "STRD" : "STPD");
     if (pd_assess_interest(a, r, today, &bl->months, &bl->interest) < 0 || bl->months <= 0)
         failed = 1;
+    snprintf(bl->number, sizeof bl->number, "%s", a->number);
     pd_msg_buf_clear(&m);
+    if (!failed && PQntuples(last) == 1 && strcmp(pd_db_str(last, 0, 0), bl->as_of) == 0 &&
+        pd_db_get_int(last, 0, 2) == bl->interest) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "Tagihan hari ini sudah terbit: %s", pd_db_str(last, 0, 1));
+        pd_file_op_refuse(op, PATEN_ERR_ALREADY_EXISTS, msg, "assessment_id",
+                          "the bill of today is issued already");
+        return -1;
+    }
     if (failed) {
         pd_file_op_refuse(op, PATEN_ERR_FAILED_PRECONDITION,
                           "Ketetapan belum lewat jatuh tempo: tidak ada bunga untuk ditagih",
@@ -1036,7 +1060,6 @@ static void bill_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
 {
     struct bill *bl = op->data;
 
-    bl->read_at = pd_db_batch_count(b);
     pd_db_batch_add(b, PD_STMT_BILL_INSERT);
     pd_db_param_int(b, bl->assessment_id);
     pd_db_param_text(b, op->doc.number);
@@ -1047,6 +1070,10 @@ static void bill_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, bl->interest);
     pd_db_param_int(b, op->req->now_ms);
     pd_db_param_int(b, op->req->session->user_id);
+    bl->read_at = pd_db_batch_count(b);
+    pd_db_batch_add(b, PD_STMT_BILL_FIND);
+    pd_db_param_int(b, bl->assessment_id);
+    pd_db_param_text(b, bl->as_of);
 }
 
 static const ProtobufCMessage *bill_finish(struct pd_file_op *op, const struct pd_db_result *r,
@@ -1056,23 +1083,14 @@ static const ProtobufCMessage *bill_finish(struct pd_file_op *op, const struct p
     struct bill *bl = op->data;
     Paten__BillReply *reply = pd_msg_keep(m, g_new0(Paten__BillReply, 1));
     Paten__Bill *b = pd_msg_keep(m, g_new0(Paten__Bill, 1));
+    Paten__Assessment a = PATEN__ASSESSMENT__INIT;
 
     (void)fr;
     (void)events;
     paten__bill_reply__init(reply);
-    paten__bill__init(b);
-    b->id = pd_db_get_int(r->res[bl->read_at], 0, 0);
-    b->kind = (Paten__DocumentKind)op->doc_kind;
-    b->number = pd_msg_keep(m, g_strdup(op->doc.number));
-    b->assessment_id = bl->assessment_id;
-    b->as_of = pd_msg_keep(m, g_strdup(bl->as_of));
-    b->months = bl->months;
-    b->principal = bl->principal;
-    b->interest = bl->interest;
-    b->total = bl->principal + bl->interest;
-    b->issued_at_ms = op->req->now_ms;
-    b->issued_by_name = pd_msg_keep(m, g_strdup(op->req->session->username));
-    b->verification = pd_msg_keep(m, g_strdup(op->doc.verification));
+    a.id = bl->assessment_id;
+    a.number = pd_msg_keep(m, g_strdup(bl->number));
+    bill_from_row(b, r->res[bl->read_at], 0, &a);
     reply->bill = b;
     return &reply->base;
 }

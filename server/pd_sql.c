@@ -541,7 +541,7 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "'[]'), f.fields::text, coalesce(la.id, 0), la.cancelled IS TRUE, f.state::text, "
         "f.version, f.region_id, coalesce(sv.assessor_office_id, 0), sv.fee::text, "
         "to_char((ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date, 'YYYY-MM-DD'), "
-        "r.time_zone "
+        "r.time_zone, coalesce((SELECT name FROM offices WHERE id = sv.assessor_office_id), '') "
         "FROM files f JOIN services s ON s.id = f.service_id "
         "JOIN service_versions sv ON sv.service_id = f.service_id "
         "AND sv.version = f.service_version JOIN regions r ON r.id = f.region_id "
@@ -621,6 +621,10 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "b.interest, ts_to_ms(b.issued_at), u.name, d.verification FROM bills b "
         "JOIN users u ON u.id = b.issued_by JOIN documents d ON d.id = b.document_id "
         "WHERE b.assessment_id = $1::bigint AND b.as_of = $2::date ORDER BY b.id DESC LIMIT 1",
+
+    [PD_STMT_BILL_LATEST] =
+        "SELECT to_char(b.as_of, 'YYYY-MM-DD'), b.number, b.interest FROM bills b "
+        "WHERE b.assessment_id = $1::bigint ORDER BY b.id DESC LIMIT 1",
 
 /* ---- payments (pd_payments.c) ---- */
 /* What is owed: an assessment (JSON), its regime (JSON), the region's time zone, the local

@@ -125,6 +125,7 @@
     X(DOCUMENT_VOID, 4)           \
     X(BILL_INSERT, 9)             \
     X(BILL_FIND, 2)               \
+    X(BILL_LATEST, 1)             \
     X(PAY_OWED_FIND, 4)           \
     X(PAY_OWED_ONE, 3)            \
     X(PAY_INSERT, 14)             \

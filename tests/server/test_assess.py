@@ -121,6 +121,7 @@ class CalculationTest(AssessTestCase):
         self.assertEqual(a.exact_amount, "337500")
         self.assertIn("Nomor 10 Tahun 2012", a.legal_basis)
         self.assertEqual((a.issued_date, a.due_date), ("2026-11-23", "2026-12-23"))
+        self.assertEqual(a.office_name, "DPMPTSP Kabupaten Temanggung")
         # The survey's measurement wins over the form: 70.5 m2 x 0.375 x 12.500 = 330.468,75,
         # rounded half up once at the end: Rp 330.469.
         g = self.approved("kaloran", "imb", imb(), IMB_REQS, measurements=fv(luas_bangunan="70.5"))
@@ -445,6 +446,11 @@ class InterestTest(AssessTestCase):
         bill = self.as_(skrd).rpc("IssueBill", idempotency_key=key(), assessment_id=a.id).bill
         self.assertEqual((bill.number, bill.months, bill.interest, bill.total),
                          ("974/0001/STRD/DPMPTSP-TEMANGGUNG/2027", 2, 13500, 351000))
+        self.assertEqual((bill.assessment_number, bill.issued_by_name),
+                         (a.number, "Petugas Skrd DPMPTSP Kabupaten Temanggung"))
+        e = self.as_(skrd).rpc_error("IssueBill", idempotency_key=key(), assessment_id=a.id)
+        self.assertEqual(e.code, "ALREADY_EXISTS")
+        self.assertIn(bill.number, e.err.message)
         d = self.due("kasir@kaloran", a, "")
         self.assertEqual((d.as_of, d.total, d.bill.number), ("2027-01-24", 351000, bill.number))
 
