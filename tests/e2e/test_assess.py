@@ -190,8 +190,12 @@ class ImbSkrdTest(AssessTestCase):
         self.assertRegex(out, r"\n  Luas bangunan \(m2\)\s+72\s+survei")
         self.assertRegex(out, r"\n  Indeks terintegrasi \(kelas bangunan\)\s+0\.75\s+tabel\s+"
                               r"SEMI_PERMANEN")
-        self.assertRegex(out, r"\n  Indeks kegiatan \(fungsi bangunan\)\s+1\.5\s+koreksi\s+"
-                              r"bangunan dipakai untuk warung \(hasil survei\)")
+        # The corrected input: its value, the correction's reason and what it replaced.
+        row = [l for l in out.splitlines() if l.startswith("  Indeks kegiatan")]
+        self.assertEqual(len(row), 1, out)
+        self.assertRegex(row[0], r"^  Indeks kegiatan \(fungsi bangunan\)\s+1\.5\s+koreksi\s+")
+        self.assertIn("bangunan dipakai untuk warung (hasil survei)", row[0])
+        self.assertTrue(row[0].endswith("(was HUNIAN)"), row[0])
         self.assertRegex(out, r"\n  Harga satuan \(Rp per m2\)\s+12500\s+tarif")
         self.assertIn("Exact amount:  1012500", out)
         self.assertRegex(out, r"To issue it: patenctl assess issue %s --version %s "
@@ -248,8 +252,8 @@ class ImbSkrdTest(AssessTestCase):
         out = self.ok(SKRD_OFFICER, "assess", "show", number)
         self.assertTrue(out.startswith("SKRD %s (id %s): ISSUED\n" % (number, aid)), out)
         self.assertIn("Principal:     Rp 1.012.500\n", out)
-        self.assertRegex(out, r"koreksi\s+bangunan dipakai untuk warung \(hasil survei\) "
-                              r"\(was 1\)")
+        self.assertRegex(out, r"koreksi\s+.*bangunan dipakai untuk warung \(hasil survei\) "
+                              r"\(was HUNIAN\)")
         self.assertRegex(out, r"Verification:\s+\S+")
         self.assertEqual(self.ok_json(SKRD_OFFICER, "assess", "show", aid)["assessment"]["number"],
                          number)
@@ -399,7 +403,7 @@ class AssessErrorsTest(AssessTestCase):
 
         with self.subTest("BAPENDA's officer previews DPMPTSP's file"):
             err = self.fails("petugas_pajak@bapenda-temanggung", "assess", "preview", str(f["id"]))
-            self.assertIn(err["code"], ("PERMISSION_DENIED", "NOT_FOUND"), err)
+            self.assertEqual((err["code"], err["field"]), ("PERMISSION_DENIED", "file_id"), err)
         with self.subTest("the counter issues"):
             err = issue("loket@kaloran", f, f["version"])
             self.assertEqual(err["code"], "PERMISSION_DENIED", err)
