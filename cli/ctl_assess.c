@@ -700,7 +700,7 @@ static int assess_queue(Ctl *ctl, char **args, int nargs)
     cell(head, "ID", 6);
     cell(head, "FILE", 24);
     cell(head, "KECAMATAN", 20);
-    cell(head, "SERVICE", 30);
+    cell(head, "SERVICE", 44);
     cell(head, "APPLICANT", 22);
     cell(head, "REQUESTED", 16);
     g_string_append(head, "DEADLINE");
@@ -722,7 +722,7 @@ static int assess_queue(Ctl *ctl, char **args, int nargs)
         cell(line, id, 6);
         cell(line, f->register_number, 24);
         cell(line, e->kecamatan_name, 20);
-        cell(line, f->service_name, 30);
+        cell(line, f->service_name, 44);
         cell(line, f->applicant_name, 22);
         cell(line, requested, 16);
         g_string_append(line, deadline);
@@ -741,9 +741,9 @@ static int assess_queue(Ctl *ctl, char **args, int nargs)
 /* The calculation's trace: inputs, steps, the exact amount and how it was rounded. */
 static void print_trace(const Paten__Assessment *a)
 {
-    GString *head = g_string_new("  ");
+    GString *head = g_string_new("    ");
 
-    ctl_put_line("Inputs:");
+    ctl_put_line("  Inputs:");
     cell(head, "LABEL", 44);
     cell(head, "VALUE", 12);
     cell(head, "SOURCE", 9);
@@ -751,7 +751,7 @@ static void print_trace(const Paten__Assessment *a)
     put_row(head);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const Paten__AssessmentInput *in = a->inputs[i];
-        GString *line = g_string_new("  ");
+        GString *line = g_string_new("    ");
         cell(line, in->label, 44);
         cell(line, in->value, 12);
         cell(line, in->source, 9);
@@ -760,9 +760,9 @@ static void print_trace(const Paten__Assessment *a)
             g_string_append_printf(line, "%s(was %s)", in->note[0] ? " " : "", in->original);
         put_row(line);
     }
-    ctl_put_line("Steps:");
+    ctl_put_line("  Steps:");
     for (size_t i = 0; i < a->n_steps; i++) {
-        GString *line = g_string_new("  ");
+        GString *line = g_string_new("    ");
         cell(line, a->steps[i]->what, 44);
         g_string_append(line, a->steps[i]->value);
         put_row(line);
@@ -796,7 +796,8 @@ static void print_assessment(const Paten__Assessment *a, gboolean preview)
     put_field("Service:", a->service_name);
     put_field("Kecamatan:", a->kecamatan_name);
     put_field("Applicant:", a->applicant_name);
-    put_field("Assessed by:", a->office_name);
+    if (a->office_name[0] != '\0')
+        put_field("Assessed by:", a->office_name);
     if (a->taxpayer != NULL && a->taxpayer->npwpd[0] != '\0') {
         g_autofree char *tp =
             g_strdup_printf("%s %s, %s (id %" PRId64 ")", a->taxpayer->npwpd, a->taxpayer->name,
@@ -1060,7 +1061,7 @@ static int assess_list(Ctl *ctl, char **args, int nargs)
     }
     head = g_string_new(NULL);
     cell(head, "ID", 5);
-    cell(head, "NUMBER", 34);
+    cell(head, "NUMBER", 38);
     cell(head, "STATUS", 9);
     cell(head, "ISSUED", 10);
     cell(head, "FILE", 24);
@@ -1075,7 +1076,7 @@ static int assess_list(Ctl *ctl, char **args, int nargs)
         g_autofree char *amount = rupiah(a->principal);
         GString *line = g_string_new(NULL);
         cell(line, id, 5);
-        cell(line, a->number, 34);
+        cell(line, a->number, 38);
         cell(line, status_text(a->status), 9);
         cell(line, a->issued_date, 10);
         cell(line, a->file_register_number, 24);
@@ -1148,9 +1149,10 @@ static int assess_due(Ctl *ctl, char **args, int nargs)
             put_field("Regime:", regime);
         }
         if (reply->bill != NULL && reply->bill->number[0] != '\0') {
+            g_autofree char *when = local_time(reply->bill->issued_at_ms);
             g_autofree char *bill =
-                g_strdup_printf("%s (id %" PRId64 "), issued %s", reply->bill->number,
-                                reply->bill->id, reply->bill->issued_by_name);
+                g_strdup_printf("%s (id %" PRId64 "), issued %s by %s", reply->bill->number,
+                                reply->bill->id, when, reply->bill->issued_by_name);
             put_field("Bill:", bill);
         }
     }
