@@ -173,9 +173,9 @@ class ImbSkrdTest(AssessTestCase):
         # Not in BAPENDA's.
         self.assertNotIn(regno, self.ok("petugas_pajak@bapenda-temanggung", "assess", "queue"))
 
-        # As taken in: 72 x 0.75 (SEMI_PERMANEN) x 1 (HUNIAN) x 12.500 = Rp 675.000.
+        # As taken in: 72 x 0.75 (SEMI_PERMANEN) x 0.5 (HUNIAN) x 12.500 = Rp 337.500.
         out = self.ok(SKRD_OFFICER, "assess", "preview", str(f["id"]))
-        self.assertIn("Principal:     Rp 675.000", out)
+        self.assertIn("Principal:     Rp 337.500\n", out)
         # Corrected to USAHA, by register number this time:
         # 72 m2 x 0.75 (SEMI_PERMANEN) x 1.5 (USAHA) x Rp 12.500 = 54 x 1.5 x 12.500
         #   = 81 x 12.500 = Rp 1.012.500.
@@ -187,16 +187,16 @@ class ImbSkrdTest(AssessTestCase):
         self.assertIn("Legal basis:   Peraturan Daerah Kabupaten Temanggung Nomor 10 Tahun 2012",
                       out)
         self.assertRegex(out, r"Tariff:\s+imb version 1: Retribusi IMB \(formula IMB\)")
-        self.assertRegex(out, r"\n  Luas bangunan \(m2\)\s+72\s+survei")
-        self.assertRegex(out, r"\n  Indeks terintegrasi \(kelas bangunan\)\s+0\.75\s+tabel\s+"
+        self.assertRegex(out, r"\n    Luas bangunan \(m2\)\s+72\s+survei")
+        self.assertRegex(out, r"\n    Indeks terintegrasi \(kelas bangunan\)\s+0\.75\s+tabel\s+"
                               r"SEMI_PERMANEN")
         # The corrected input: its value, the correction's reason and what it replaced.
-        row = [l for l in out.splitlines() if l.startswith("  Indeks kegiatan")]
+        row = [l for l in out.splitlines() if l.startswith("    Indeks kegiatan")]
         self.assertEqual(len(row), 1, out)
-        self.assertRegex(row[0], r"^  Indeks kegiatan \(fungsi bangunan\)\s+1\.5\s+koreksi\s+")
+        self.assertRegex(row[0], r"^    Indeks kegiatan \(fungsi bangunan\)\s+1\.5\s+koreksi\s+")
         self.assertIn("bangunan dipakai untuk warung (hasil survei)", row[0])
         self.assertTrue(row[0].endswith("(was HUNIAN)"), row[0])
-        self.assertRegex(out, r"\n  Harga satuan \(Rp per m2\)\s+12500\s+tarif")
+        self.assertRegex(out, r"\n    Harga satuan \(Rp per m2\)\s+12500\s+tarif")
         self.assertIn("Exact amount:  1012500", out)
         self.assertRegex(out, r"To issue it: patenctl assess issue %s --version %s "
                               r"--principal 1012500" % (f["id"], f["version"]))
@@ -288,6 +288,61 @@ class ImbSkrdTest(AssessTestCase):
         self.assertEqual([x["number"] for x in listed["assessments"]], [number])
         self.assertIn("(no assessments found)",
                       self.ok(SKRD_OFFICER, "assess", "list", "--status", "paid"))
+
+        # Still unpaid on 28 December 2026 (the business clock moved past the due date): the
+        # STRD bills the month begun, 1.012.500 x 2% = Rp 20.250, and the amount due names it.
+        self.set_clock(offset_ms=wib_ms(2026, 12, 28, 9) - int(time.time() * 1000))
+        bill = self.ok_json(SKRD_OFFICER, "assess", "bill", number)["bill"]
+        self.assertEqual((bill["kind"], bill["asOf"], bill["months"], bill["interest"],
+                          bill["total"], bill["assessmentId"]),
+                         ("DOCUMENT_KIND_STRD", "2026-12-28", 1, "20250", "1032750", aid))
+        strd = bill["number"]
+        self.assertRegex(strd, r"^974/0001/STRD/")
+        out = self.ok(SKRD_OFFICER, "assess", "due", aid)
+        self.assertIn("As of:         2026-12-28\n", out)
+        self.assertIn("Total:         Rp 1.032.750\n", out)
+        self.assertRegex(out, r"Bill:\s+%s \(id \d+\), issued 2026-12-28 \d\d:\d\d by "
+                         % re.escape(strd))
+
+
+class ReplyContentsTest(AssessTestCase):
+    """What paten.proto promises in the replies beyond the amounts: the preview names the
+    assessing office (Assessment.office_name), the STRD names what it bills and who issued it."""
+
+    def test_preview_names_the_assessing_office(self):
+        r = self.take_in("loket@kaloran", "imb", dict(IMB_FIELDS, fungsi_bangunan="HUNIAN"),
+                         IMB_REQS)
+        f = self.to_assessment("kaloran", r["file"], {"luas_bangunan": "72"})
+        a = self.ok_json(SKRD_OFFICER, "assess", "preview", str(f["id"]))["assessment"]
+        self.assertEqual(a.get("officeName"), "DPMPTSP Kabupaten Temanggung")
+        out = self.ok(SKRD_OFFICER, "assess", "preview", str(f["id"]))
+        self.assertIn("  Assessed by:   DPMPTSP Kabupaten Temanggung\n", out)
+
+    def test_bill_reply_names_the_assessment_and_the_officer(self):
+        r = self.take_in("loket@kaloran", "imb", dict(IMB_FIELDS, fungsi_bangunan="HUNIAN"),
+                         IMB_REQS)
+        f = self.to_assessment("kaloran", r["file"], {"luas_bangunan": "72"})
+        out = self.ok(SKRD_OFFICER, "assess", "issue", str(f["id"]), "--version",
+                      str(f["version"]), "--principal", "337500")
+        number = re.match(r"^issued SKRD (\S+) ", out).group(1)
+        self.set_clock(offset_ms=wib_ms(2026, 12, 28, 9) - int(time.time() * 1000))
+        # 337.500 x 2% x 1 month = Rp 6.750. Asked twice with one key: one STRD, its reply
+        # given again, once as a line and once as JSON.
+        key = "c0ffee00-0000-4000-8000-000000000002"
+        line = self.ok(SKRD_OFFICER, "assess", "bill", number, "--key", key)
+        bill = self.ok_json(SKRD_OFFICER, "assess", "bill", number, "--key", key)["bill"]
+        with self.subTest("the line"):
+            self.assertRegex(line, r"^issued STRD 974/0001/STRD/\S+ \(id \d+\) for %s as of "
+                                   r"2026-12-28: 1 month\(s\), interest Rp 6\.750, total "
+                                   r"Rp 344\.250\n$" % re.escape(number))
+        with self.subTest("the bill's assessment"):
+            self.assertEqual(bill["assessmentNumber"], number)
+        with self.subTest("the officer's name, as AmountDue's bill and the assessment give it"):
+            self.assertEqual(bill["issuedByName"], "Petugas Skrd DPMPTSP Kabupaten Temanggung")
+        out = self.ok(SKRD_OFFICER, "assess", "due", number)
+        self.assertRegex(out, r"Bill:\s+%s \(id %s\), issued 2026-12-28 \d\d:\d\d by Petugas "
+                              r"Skrd DPMPTSP Kabupaten Temanggung\n" % (re.escape(bill["number"]),
+                                                                          bill["id"]))
 
 
 class ReklameSkpdTest(AssessTestCase):
@@ -391,13 +446,13 @@ class AssessErrorsTest(AssessTestCase):
     def test_refusals_change_nothing(self):
         f = self.imb_file("3323014101900001")
         waiting = self.imb_file("3323014101900002", approved=False)
-        # 72 x 0.75 x 1 (HUNIAN) x 12.500 = Rp 675.000.
+        # 72 x 0.75 (SEMI_PERMANEN) x 0.5 (HUNIAN) x 12.500 = Rp 337.500.
         principal = self.ok_json(SKRD_OFFICER, "assess", "preview",
                                  str(f["id"]))["assessment"]["principal"]
-        self.assertEqual(principal, "675000")
+        self.assertEqual(principal, "337500")
         before = self.counts()
 
-        def issue(user, file, version, amount="675000"):
+        def issue(user, file, version, amount="337500"):
             return self.fails(user, "assess", "issue", str(file["id"]), "--version",
                               str(version), "--principal", amount)
 
@@ -414,7 +469,7 @@ class AssessErrorsTest(AssessTestCase):
             err = issue(SKRD_OFFICER, f, int(f["version"]) - 1)
             self.assertEqual((err["code"], err["field"]), ("CONFLICT", "version"), err)
         with self.subTest("a principal the calculation does not give"):
-            err = issue(SKRD_OFFICER, f, f["version"], amount="600000")
+            err = issue(SKRD_OFFICER, f, f["version"], amount="337499")
             self.assertEqual((err["code"], err["field"]), ("CONFLICT", "principal"), err)
         self.assertEqual(self.counts(), before)
         self.assertEqual(self.ok(SKRD_OFFICER, "assess", "list").splitlines()[1:],
@@ -423,7 +478,7 @@ class AssessErrorsTest(AssessTestCase):
         # Issued once; a second time with a fresh key is refused, with the file's current
         # version too.
         out = self.ok(SKRD_OFFICER, "assess", "issue", str(f["id"]), "--version",
-                      str(f["version"]), "--principal", "675000")
+                      str(f["version"]), "--principal", "337500")
         self.assertRegex(out, r"^issued SKRD 974/0001/SKRD/")
         after = self.counts()
         g = self.get_file("loket@kaloran", f)
