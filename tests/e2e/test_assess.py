@@ -170,6 +170,8 @@ class ImbSkrdTest(AssessTestCase):
         self.assertRegex(row[0], r"2026-11-23 \d\d:\d\d")
         queue = self.ok_json(SKRD_OFFICER, "assess", "queue")
         self.assertEqual([e["file"]["registerNumber"] for e in queue["entries"]], [regno])
+        self.assertEqual((queue["entries"][0]["fee"], queue["entries"][0]["kecamatanName"]),
+                         ("FEE_KIND_RETRIBUSI", "Kecamatan Kaloran"))
         # Not in BAPENDA's.
         self.assertNotIn(regno, self.ok("petugas_pajak@bapenda-temanggung", "assess", "queue"))
 
@@ -286,6 +288,8 @@ class ImbSkrdTest(AssessTestCase):
         listed = self.ok_json(SKRD_OFFICER, "assess", "list", "--query", regno, "--year", "2026",
                               "--status", "issued")
         self.assertEqual([x["number"] for x in listed["assessments"]], [number])
+        self.assertEqual(listed["total"], 1)
+        self.assertNotIn("inputs", listed["assessments"][0])  # the register has no traces
         self.assertIn("(no assessments found)",
                       self.ok(SKRD_OFFICER, "assess", "list", "--status", "paid"))
 
@@ -526,6 +530,47 @@ class TariffRegimeTest(AssessTestCase):
                                               r"30 days\s+half up to Rp 1\s+Bunga 1% sebulan")
         listed = self.ok_json(SKRD_OFFICER, "regime", "list")
         self.assertEqual([(r["monthlyBp"], r["maxMonths"]) for r in listed["regimes"]], [(200, 6)])
+
+    def test_admin_saves_new_versions(self):
+        admin = "admin@pemda-pemalang"
+        # The reklame charge from 2027: Rp 11.000 a m2 a month, edited from what show prints.
+        tariff = json.loads(self.ok(admin, "tariff", "show", "reklame"))
+        tariff["inputs"][4]["value"] = "11000"
+        tariff["effectiveFrom"] = "2027-01-01"
+        p = self.as_(admin, "tariff", "save", "-", stdin=json.dumps(tariff))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"^saved tariff reklame version 2 \(id \d+\), effective from "
+                                   r"2027-01-01\n$")
+        rows = self.ok(admin, "tariff", "list", "--history").splitlines()[1:]
+        self.assertEqual([r.split()[:2] for r in rows],
+                         [["imb", "1"], ["reklame", "1"], ["reklame", "2"]])
+        self.assertEqual([r.split()[:2] for r in self.ok(admin, "tariff", "list").splitlines()[1:]],
+                         [["imb", "1"], ["reklame", "2"]])
+        old = json.loads(self.ok(admin, "tariff", "show", "reklame", "--version", "1"))
+        self.assertEqual(old["inputs"][4]["value"], "10125")
+        # The same edited copy again: version 1 is not the latest any more.
+        err = self.error_json(self.as_(admin, "tariff", "save", "-", stdin=json.dumps(tariff)))
+        self.assertEqual(err["code"], "CONFLICT", err)
+        # Only the ADMIN saves; a file that is no Tariff is refused before anything is sent.
+        err = self.error_json(self.as_(SKPD_OFFICER, "tariff", "save", "-",
+                                       stdin=json.dumps(tariff)))
+        self.assertEqual(err["code"], "PERMISSION_DENIED", err)
+        p = self.as_(admin, "tariff", "save", "-", stdin='{"code": 5}')
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not a Tariff", p.stderr)
+
+        # The regime: 2% a month from 2027, at most 12 months.
+        regime = self.ok_json(admin, "regime", "list")["regimes"][0]
+        for k in ("id", "createdAtMs", "createdByName"):
+            regime.pop(k, None)
+        regime.update(monthlyBp=200, maxMonths=12, effectiveFrom="2027-01-01",
+                      name="Bunga 2% sebulan, paling lama 12 bulan")
+        p = self.as_(admin, "regime", "save", "-", stdin=json.dumps(regime))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"^saved interest regime version 2 \(id \d+\), effective from "
+                                   r"2027-01-01: Bunga 2% sebulan, paling lama 12 bulan\n$")
+        rows = self.ok(admin, "regime", "list").splitlines()[1:]
+        self.assertRegex(rows[1], r"^\s*2\s+2027-01-01\s+2%\s+12 months\s+counts\s+30 days")
 
 
 if __name__ == "__main__":
