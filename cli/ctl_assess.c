@@ -744,7 +744,7 @@ static void print_trace(const Paten__Assessment *a)
     GString *head = g_string_new("    ");
 
     ctl_put_line("  Inputs:");
-    cell(head, "LABEL", 44);
+    cell(head, "LABEL", 58);
     cell(head, "VALUE", 12);
     cell(head, "SOURCE", 9);
     g_string_append(head, "NOTE");
@@ -752,7 +752,7 @@ static void print_trace(const Paten__Assessment *a)
     for (size_t i = 0; i < a->n_inputs; i++) {
         const Paten__AssessmentInput *in = a->inputs[i];
         GString *line = g_string_new("    ");
-        cell(line, in->label, 44);
+        cell(line, in->label, 58);
         cell(line, in->value, 12);
         cell(line, in->source, 9);
         g_string_append(line, in->note);
@@ -763,7 +763,7 @@ static void print_trace(const Paten__Assessment *a)
     ctl_put_line("  Steps:");
     for (size_t i = 0; i < a->n_steps; i++) {
         GString *line = g_string_new("    ");
-        cell(line, a->steps[i]->what, 44);
+        cell(line, a->steps[i]->what, 58);
         g_string_append(line, a->steps[i]->value);
         put_row(line);
     }
