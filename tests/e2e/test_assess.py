@@ -360,12 +360,23 @@ class ReklameSkpdTest(AssessTestCase):
         regno = f["registerNumber"]
         self.assertIn(regno, self.ok(SKPD_OFFICER, "assess", "queue"))
 
+        # An SKPD is issued to a registered taxpayer: none yet.
+        err = self.fails(SKPD_OFFICER, "assess", "issue", str(f["id"]), "--version",
+                         str(f["version"]), "--principal", "1458000")
+        self.assertEqual((err["code"], err["field"]), ("INVALID_ARGUMENT", "taxpayer_id"), err)
+        err = self.fails(SKPD_OFFICER, "taxpayer", "find", "3327014101900001")
+        self.assertEqual(err["code"], "NOT_FOUND", err)
+
         # BAPENDA registers the applicant as a taxpayer and finds them again by NIK.
         out = self.ok(SKPD_OFFICER, "taxpayer", "register", "--name", "Budi Santoso",
                       "--address", "Jl. Jend. Sudirman 12, Taman", "--nik", "3327014101900001")
         m = re.match(r"^registered NPWPD (\S+): Budi Santoso \(id (\d+)\)\n$", out)
         self.assertIsNotNone(m, out)
         npwpd, taxpayer = m.group(1), m.group(2)
+        # One NIK, one NPWPD.
+        err = self.fails(SKPD_OFFICER, "taxpayer", "register", "--name", "Budi Santoso",
+                         "--address", "Taman", "--nik", "3327014101900001")
+        self.assertEqual(err["code"], "ALREADY_EXISTS", err)
         out = self.ok(SKPD_OFFICER, "taxpayer", "find", "3327014101900001")
         self.assertTrue(out.startswith("NPWPD %s (id %s)\n" % (npwpd, taxpayer)), out)
         self.assertIn("Address:       Jl. Jend. Sudirman 12, Taman\n", out)
@@ -392,6 +403,10 @@ class ReklameSkpdTest(AssessTestCase):
         g = self.get_file("loket@taman", f)
         self.assertEqual(g["state"], "FILE_STATE_AWAITING_PAYMENT")
 
+        # Cancelling needs the file's current version.
+        err = self.fails(SKPD_OFFICER, "assess", "cancel", first_id, "--file-version",
+                         str(int(g["version"]) - 1), "--reason", "salah hitung")
+        self.assertEqual((err["code"], err["field"]), ("CONFLICT", "version"), err)
         # Cancelled with a reason: the file is back in BAPENDA's queue, waiting for the
         # replacement.
         out = self.ok(SKPD_OFFICER, "assess", "cancel", first_id, "--file-version",
