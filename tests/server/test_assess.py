@@ -12,7 +12,11 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from paten_test import PatendTestCase, PatenError, main, pb  # noqa: E402
+from paten_test import TYPE, PatendTestCase, PatenError, main, pb  # noqa: E402
+
+
+def c_type(rpc):
+    return TYPE[rpc]
 
 HOUR = 3600 * 1000
 WIB = 7 * HOUR
@@ -319,6 +323,25 @@ class IssueTest(AssessTestCase):
                                      **dict(ok, version=p.file_version + 1))
         self.assertEqual(e.code, "FAILED_PRECONDITION")
         self.assertEqual(self.count("assessments"), 1)
+
+    def test_a_retry_after_a_lost_reply_returns_the_same_skrd(self):
+        skrd = "petugas_skrd@dpmptsp-temanggung"
+        f = self.approved("kaloran", "imb", imb(), IMB_REQS)
+        p = self.preview(skrd, f).assessment
+        k = key()
+        req = dict(idempotency_key=k, file_id=f.id, version=p.file_version, principal=p.principal)
+        # The first try's connection drops before its reply is read.
+        c = self.server.client()
+        c.login(skrd)
+        c.send(c_type("IssueAssessment"), pb.IssueAssessmentRequest(**req))
+        c.close()
+        a = self.as_(skrd).rpc("IssueAssessment", **req).assessment
+        self.assertEqual(a.number, "974/0001/SKRD/DPMPTSP-TEMANGGUNG/2026")
+        self.assertEqual((self.count("assessments"), self.count("documents WHERE kind = 'SKRD'")),
+                         (1, 1))
+        # The same key with another request is refused.
+        e = self.as_(skrd).rpc_error("IssueAssessment", **dict(req, principal=1))
+        self.assertEqual(e.code, "IDEMPOTENCY_MISMATCH")
 
     def test_a_new_tariff_version_leaves_the_issued_skrd_alone(self):
         skrd = "petugas_skrd@dpmptsp-temanggung"
