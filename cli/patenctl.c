@@ -616,8 +616,8 @@ static const Command commands[] = {
       NULL, ctl_cmd_service, TRUE },
     { "register", "register KIND [--service CODE] [--year YYYY] ...",
       "print a register book (buku register) as a table: receipt, return-slip,\n"
-      "survey-report, meeting-minutes, rejection-letter, or decree (per\n"
-      "service: --service CODE)",
+      "survey-report, meeting-minutes, rejection-letter, decree (per\n"
+      "service: --service CODE); DPMPTSP, BAPENDA: skrd, skpd, strd, stpd",
       ctl_register_entries, ctl_cmd_register },
     { "tariff", "tariff list|show|save ...",
       "the tariffs of your region (versioned); ADMIN: save a new one or a new\n"
