@@ -451,6 +451,12 @@ class ReklameSkpdTest(AssessTestCase):
                          % (first_id, re.escape(first)))
         cancelled = self.ok_json(SKPD_OFFICER, "assess", "list", "--status", "cancelled")
         self.assertEqual([x["number"] for x in cancelled["assessments"]], [first])
+        # The SKPD register book keeps the cancelled number, voided with the reason.
+        rows = self.ok(SKPD_OFFICER, "register", "skpd").splitlines()
+        self.assertRegex(rows[3], r"^ +1  %s .* VOID: lama pemasangan hanya 3 bulan$"
+                         % re.escape(first))
+        self.assertRegex(rows[4], r"^ +2  %s .*Budi Santoso" % re.escape(second))
+        self.assertNotIn("VOID", rows[4])
 
 
 class AssessErrorsTest(AssessTestCase):
