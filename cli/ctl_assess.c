@@ -274,7 +274,8 @@ static gboolean put_field(const char *label, const char *value)
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
-/* A positive decimal id ("42") into *id; FALSE for anything else (a number, a name). */
+/* A positive decimal id ("42") into *id; FALSE for anything else (a document's or a file's
+ * number). */
 static gboolean parse_id(const char *s, int64_t *id)
 {
     guint64 v;
