@@ -212,10 +212,36 @@ JOIN documents doc ON doc.id = d.document_id
 LEFT JOIN deposit_validations v ON v.deposit_id = d.id
 LEFT JOIN users vu ON vu.id = v.recorded_by;
 
+-- The cashier's daily close: the cash counted against the records, and why they differ.
+CREATE TABLE cash_closes (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region_id      bigint NOT NULL REFERENCES regions,
+    office_id      bigint NOT NULL REFERENCES offices,
+    cashier_id     bigint NOT NULL REFERENCES users,
+    day            date NOT NULL,
+    collected      bigint NOT NULL CHECK (collected >= 0),
+    cash_collected bigint NOT NULL CHECK (cash_collected >= 0),
+    expected       bigint NOT NULL CHECK (expected >= 0),
+    counted        bigint NOT NULL CHECK (counted >= 0),
+    reason         text NOT NULL DEFAULT '',
+    closed_at      timestamptz NOT NULL,
+    UNIQUE (cashier_id, day),
+    CHECK (counted = expected OR reason <> '')
+);
+CREATE TRIGGER cash_closes_append_only BEFORE UPDATE OR DELETE ON cash_closes
+    FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+CREATE VIEW cash_close_view AS
+SELECT c.id, c.region_id, c.office_id, c.cashier_id, u.name AS cashier_name,
+       to_char(c.day, 'YYYY-MM-DD') AS day, c.collected, c.cash_collected, c.expected, c.counted,
+       c.counted - c.expected AS difference, c.reason, ts_to_ms(c.closed_at) AS closed_at_ms
+FROM cash_closes c JOIN users u ON u.id = c.cashier_id;
+
 GRANT SELECT ON deposits, deposit_items, deposit_validations, confirmations,
-    discrepancy_resolutions, deposit_alerts, confirmation_view, deposit_view TO paten_app;
+    discrepancy_resolutions, deposit_alerts, confirmation_view, deposit_view, cash_closes,
+    cash_close_view TO paten_app;
 GRANT INSERT ON deposits, deposit_items, deposit_validations, confirmations,
-    discrepancy_resolutions, deposit_alerts TO paten_app;
+    discrepancy_resolutions, deposit_alerts, cash_closes TO paten_app;
 -- Locking a row (SELECT ... FOR UPDATE: a deposit, a reversal and a confirmation serialise on the
 -- payment, deposit or confirmation they concern) needs the UPDATE privilege on some column;
 -- the rows stay unchangeable, since their append-only triggers refuse every UPDATE.

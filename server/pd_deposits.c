@@ -70,8 +70,7 @@ static Paten__Confirmation *confirmation_from(struct pd_msg_buf *m, JsonObject *
     return c;
 }
 
-/* A Deposit from a row_to_json of deposit_view (kept by m), without its payments. */
-static Paten__Deposit *deposit_parse(struct pd_msg_buf *m, const char *text)
+Paten__Deposit *pd_deposit_parse(struct pd_msg_buf *m, const char *text)
 {
     JsonObject *o = as_object(pd_msg_parse(m, text));
     JsonNode *c;
@@ -99,6 +98,11 @@ static Paten__Deposit *deposit_parse(struct pd_msg_buf *m, const char *text)
     if (c && JSON_NODE_HOLDS_OBJECT(c))
         d->confirmation = confirmation_from(m, json_node_get_object(c));
     return d;
+}
+
+Paten__Confirmation *pd_confirmation_parse(struct pd_msg_buf *m, const char *text)
+{
+    return confirmation_from(m, as_object(pd_msg_parse(m, text)));
 }
 
 /* DepositChanged to the kecamatan's cashiers and Camat and to the treasurer's office. */
@@ -229,7 +233,7 @@ static void deposit_written(struct pd_db_txn *t, const struct pd_db_result *r, v
     dep = r->res[r->n - 2];
     pays = r->res[r->n - 1];
     pd_msg_buf_init(&m);
-    reply.deposit = PQntuples(dep) == 1 ? deposit_parse(&m, pd_db_str(dep, 0, 0)) : NULL;
+    reply.deposit = PQntuples(dep) == 1 ? pd_deposit_parse(&m, pd_db_str(dep, 0, 0)) : NULL;
     if (reply.deposit == NULL) {
         pd_msg_buf_clear(&m);
         pd_idem_abort(req, t, PATEN_ERR_INTERNAL, NULL, NULL, "the new deposit is missing");
@@ -424,7 +428,7 @@ static void validated(struct pd_db_txn *t, const struct pd_db_result *r, void *a
     dep = r->res[r->n - 2];
     alerts = r->res[r->n - 1];
     pd_msg_buf_init(&m);
-    reply.deposit = PQntuples(dep) == 1 ? deposit_parse(&m, pd_db_str(dep, 0, 0)) : NULL;
+    reply.deposit = PQntuples(dep) == 1 ? pd_deposit_parse(&m, pd_db_str(dep, 0, 0)) : NULL;
     events = pd_db_batch_new();
     if (reply.deposit) {
         add_deposit_event(events, req, reply.deposit, "VALIDATED");
@@ -534,7 +538,7 @@ static void deposits_listed(const struct pd_db_result *r, void *arg)
     pd_msg_buf_init(&m);
     reply.deposits = pd_msg_keep(&m, g_new0(Paten__Deposit *, n + 1));
     for (int i = 0; i < n; i++) {
-        Paten__Deposit *d = deposit_parse(&m, pd_db_str(r->res[0], i, 0));
+        Paten__Deposit *d = pd_deposit_parse(&m, pd_db_str(r->res[0], i, 0));
         if (d)
             reply.deposits[reply.n_deposits++] = d;
     }
@@ -601,7 +605,7 @@ static void confirmation_written(struct pd_db_txn *t, const struct pd_db_result 
                           : NULL;
     events = pd_db_batch_new();
     if (reply.confirmation && PQntuples(dep) == 1) {
-        Paten__Deposit *d = deposit_parse(&m, pd_db_str(dep, 0, 0));
+        Paten__Deposit *d = pd_deposit_parse(&m, pd_db_str(dep, 0, 0));
         static const char *const changes[] = { "", "CONFIRMED", "DISCREPANCY", "RESOLVED" };
         if (d)
             add_deposit_event(events, req, d, changes[reply.confirmation->status]);

@@ -122,6 +122,11 @@ static const struct pd_handler handlers[] = {
     { T(LIST_DEPOSIT_ALERTS), pd_handle_list_deposit_alerts, 0, R(KASIR) | R(CAMAT) | R(BENDAHARA),
       PD_SCOPE_NONE },
     { T(CHECK_INVARIANTS), pd_handle_check_invariants, 0, R(AUDITOR), PD_SCOPE_NONE },
+    { T(IMPORT_BANK_STATEMENT), pd_handle_import_bank_statement, 0, R(BENDAHARA), PD_SCOPE_NONE },
+    { T(RECONCILE), pd_handle_reconcile, 0, MONEY_READERS, PD_SCOPE_NONE },
+    { T(CLOSE_CASH_DAY), pd_handle_close_cash_day, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(LIST_CASH_CLOSES), pd_handle_list_cash_closes, 0,
+      R(KASIR) | R(CAMAT) | R(PIMPINAN) | R(AUDITOR), PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS

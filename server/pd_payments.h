@@ -17,6 +17,11 @@ struct pd_server;
  * now_ms. NULL for "". */
 Paten__Payment *pd_payment_parse(struct pd_msg_buf *m, const char *text, int64_t now_ms);
 
+/* A Deposit from a row_to_json of deposit_view (without its payments), a Confirmation from
+ * one of confirmation_view; kept by m, NULL for "". */
+Paten__Deposit *pd_deposit_parse(struct pd_msg_buf *m, const char *text);
+Paten__Confirmation *pd_confirmation_parse(struct pd_msg_buf *m, const char *text);
+
 /* Starts the deposit deadline's watch: every cfg->deposit_watch_ms it raises, once across all
  * patend processes (a unique key), the alert of each cash payment past its deadline and not yet
  * deposited, with its event. Returns 0 or a negative uv error (logged). */
@@ -32,5 +37,9 @@ void pd_handle_confirm(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_resolve_discrepancy(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_list_deposit_alerts(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_check_invariants(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_import_bank_statement(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_reconcile(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_close_cash_day(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_list_cash_closes(struct pd_request *req, const ProtobufCMessage *msg);
 
 #endif

@@ -834,6 +834,50 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "WHERE p.amount <> p.principal + p.interest "
         "UNION ALL SELECT '#' || (SELECT count(*) FROM payments) || ' ' || "
         "(SELECT count(*) FROM deposits) || ' ' || (SELECT count(*) FROM registers)",
+
+    /* ---- reconciliation, the daily close, bank statements (pd_reconcile.c) ---- */
+    /* Payments of region $1 received between local days $3 and $4, of cashier $2 and treasurer
+     * $5 (0: any), oldest first; the last columns classify them. */
+    [PD_STMT_RECON_PAYMENTS] =
+        "SELECT row_to_json(v)::text, v.treasurer_office_id, v.treasurer_office_name, v.amount, "
+        "v.reversed, v.method, v.deposit_validated, v.confirmation FROM payment_view v "
+        "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.cashier_id = $2::bigint) "
+        "AND v.received_date::date BETWEEN $3::date AND $4::date "
+        "AND ($5::bigint = 0 OR v.treasurer_office_id = $5::bigint) ORDER BY v.id LIMIT 20000",
+    /* ($1 region, $2 office, $3 cashier, $4 day, $5 collected, $6 cash collected, $7 expected,
+     * $8 counted, $9 reason, $10 at) */
+    [PD_STMT_CASH_CLOSE_INSERT] =
+        "INSERT INTO cash_closes (region_id, office_id, cashier_id, day, collected, "
+        "cash_collected, expected, counted, reason, closed_at) VALUES ($1::bigint, $2::bigint, "
+        "$3::bigint, $4::date, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::text, "
+        "ms_to_ts($10::bigint)) RETURNING (SELECT row_to_json(v)::text FROM (SELECT "
+        "cash_closes.id, $1::bigint AS region_id, $2::bigint AS office_id, $3::bigint AS "
+        "cashier_id, (SELECT name FROM users WHERE id = $3::bigint) AS cashier_name, "
+        "to_char($4::date, 'YYYY-MM-DD') AS day, $5::bigint AS collected, $6::bigint AS "
+        "cash_collected, $7::bigint AS expected, $8::bigint AS counted, $8::bigint - $7::bigint "
+        "AS difference, $9::text AS reason, $10::bigint AS closed_at_ms) v)",
+    /* Closes of office $1 (0: any) and cashier $2 (0: any) in region $3; $4 differences only. */
+    [PD_STMT_CASH_CLOSES_LIST] =
+        "SELECT row_to_json(v)::text FROM cash_close_view v WHERE v.region_id = $3::bigint "
+        "AND ($1::bigint = 0 OR v.office_id = $1::bigint) "
+        "AND ($2::bigint = 0 OR v.cashier_id = $2::bigint) "
+        "AND (NOT $4::boolean OR v.difference <> 0) ORDER BY v.day DESC, v.id DESC LIMIT 500",
+    /* Treasurer office $1's validated, unconfirmed deposits, locked. */
+    [PD_STMT_BANK_DEPOSITS] =
+        "SELECT d.id, v.bank_reference, d.total, (SELECT row_to_json(dv)::text FROM deposit_view "
+        "dv WHERE dv.id = d.id) FROM deposits d JOIN deposit_validations v ON v.deposit_id = d.id "
+        "WHERE d.treasurer_office_id = $1::bigint AND NOT EXISTS (SELECT 1 FROM confirmations c "
+        "WHERE c.deposit_id = d.id) ORDER BY d.id FOR UPDATE OF d",
+    /* Treasurer office $1's standing, unconfirmed transfer and QRIS payments, locked. */
+    [PD_STMT_BANK_PAYMENTS] =
+        "SELECT p.id, p.reference, p.amount, (SELECT row_to_json(pv)::text FROM payment_view pv "
+        "WHERE pv.id = p.id) FROM payments p WHERE p.treasurer_office_id = $1::bigint "
+        "AND p.method <> 'CASH' AND NOT EXISTS (SELECT 1 FROM payment_reversals x "
+        "WHERE x.payment_id = p.id) AND NOT EXISTS (SELECT 1 FROM confirmations c "
+        "WHERE c.payment_id = p.id) ORDER BY p.id FOR UPDATE OF p",
+    [PD_STMT_CONF_LIST] =
+        "SELECT row_to_json(v)::text FROM confirmation_view v WHERE v.id = ANY ($1::bigint[]) "
+        "ORDER BY v.id",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

@@ -154,7 +154,13 @@
     X(CONF_RESOLVE, 4)            \
     X(ALERTS_OPEN, 3)             \
     X(ALERTS_RAISE, 1)            \
-    X(INVARIANTS, 0)
+    X(INVARIANTS, 0)              \
+    X(RECON_PAYMENTS, 5)          \
+    X(CASH_CLOSE_INSERT, 10)      \
+    X(CASH_CLOSES_LIST, 4)        \
+    X(BANK_DEPOSITS, 1)           \
+    X(BANK_PAYMENTS, 1)           \
+    X(CONF_LIST, 1)
 
 enum pd_stmt {
 #define PD_SQL_ENUM(name, nparams) PD_STMT_##name,

@@ -161,6 +161,62 @@ class DepositTest(DepositTestCase):
         self.assertEqual(e.code, "FAILED_PRECONDITION")
 
 
+class ReconcileTest(DepositTestCase):
+
+    def test_statement_reconciliation_and_daily_close(self):
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 23, 9))
+        kasir = self.as_("kasir@kaloran")
+        f1, a1, p1 = self.paid_imb()
+        f2, a2, p2 = self.paid_imb(nik="3327014101900002")
+        f3 = self.approved("kaloran", "imb", imb(), IMB_REQS,
+                           applicant=person(nik="3327014101900003"))
+        a3 = self.issue("petugas_skrd@dpmptsp-temanggung", f3)
+        p3 = kasir.rpc("RecordPayment", idempotency_key=key(), assessment_id=a3.id,
+                       method=pb.PAYMENT_METHOD_QRIS, reference="QR-77",
+                       amount=a3.principal).payment
+        treasurer = p1.treasurer_office_id
+        d1 = self.validate(self.deposit(treasurer, [p1.id]))
+        # Rp 337.500 x 3 collected: p1 deposited (validated), p3 by QRIS, p2 cash on hand.
+        r = kasir.rpc("Reconcile")
+        self.assertEqual((r.total.collected, r.total.confirmed, r.total.deposited_unconfirmed,
+                          r.total.on_hand), (1012500, 0, 675000, 337500))
+        self.assertEqual(len(r.payments), 3)
+        # The bank's statement: the STS matches, the QRIS differs, one reference is unknown.
+        csv = ("Tanggal;Referensi;Jumlah\n"
+               "23/11/2026;%s;337.500\n"
+               "2026-11-23;QR-77;337000\n"
+               "2026-11-23;TAK-DIKENAL;5000\n") % d1.bank_reference
+        b = self.as_("bendahara@dpmptsp-temanggung")
+        imp = b.rpc("ImportBankStatement", idempotency_key=key(), csv=csv)
+        self.assertEqual([(c.deposit_id, c.payment_id, c.status) for c in imp.confirmations],
+                         [(d1.id, 0, pb.CONFIRMATION_STATUS_CONFIRMED),
+                          (0, p3.id, pb.CONFIRMATION_STATUS_DISCREPANCY)])
+        self.assertEqual([(x.line, x.reference) for x in imp.unmatched_lines],
+                         [(4, "TAK-DIKENAL")])
+        self.assertEqual((len(imp.unmatched_deposits), len(imp.unmatched_payments)), (0, 0))
+        e = b.rpc_error("ImportBankStatement", idempotency_key=key(), csv="a,b\n1,2\n")
+        self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", "csv"))
+        r = kasir.rpc("Reconcile")
+        self.assertEqual((r.total.collected, r.total.confirmed, r.total.deposited_unconfirmed,
+                          r.total.discrepancy, r.total.on_hand),
+                         (1012500, 337500, 337500, 337500, 337500))
+        t = b.rpc("Reconcile", treasurer_office_id=treasurer, from_date="2026-11-01",
+                  to_date="2026-11-30")
+        self.assertEqual([x.collected for x in t.lines], [1012500])
+        # The daily close: Rp 337.500 should be in the drawer.
+        e = kasir.rpc_error("CloseCashDay", idempotency_key=key(), counted=330000)
+        self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", "reason"))
+        c = kasir.rpc("CloseCashDay", idempotency_key=key(), counted=330000,
+                      reason="Uang kembalian kurang").close
+        self.assertEqual((c.expected, c.counted, c.difference, c.collected),
+                         (337500, 330000, -7500, 1012500))
+        e = kasir.rpc_error("CloseCashDay", idempotency_key=key(), counted=337500)
+        self.assertEqual(e.code, "ALREADY_EXISTS")
+        seen = self.as_("camat@kaloran").rpc("ListCashCloses", differences_only=True).closes
+        self.assertEqual([(x.difference, x.reason) for x in seen],
+                         [(-7500, "Uang kembalian kurang")])
+
+
 class DeadlineTest(DepositTestCase):
     patend_extra_args = ["--deposit-watch", "200ms", "--log-level", "debug"]
 

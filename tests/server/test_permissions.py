@@ -55,6 +55,9 @@ SPEC = {
     "ListDeposits": {"KASIR", "CAMAT", "BENDAHARA", "PIMPINAN", "AUDITOR"},
     "Confirm": {"BENDAHARA"}, "ResolveDiscrepancy": {"BENDAHARA"},
     "ListDepositAlerts": {"KASIR", "CAMAT", "BENDAHARA"}, "CheckInvariants": {"AUDITOR"},
+    "ImportBankStatement": {"BENDAHARA"},
+    "Reconcile": {"KASIR", "CAMAT", "BENDAHARA", "PIMPINAN", "AUDITOR"},
+    "CloseCashDay": {"KASIR"}, "ListCashCloses": {"KASIR", "CAMAT", "PIMPINAN", "AUDITOR"},
 }
 
 # A demo user holding exactly each role, at an office of the Temanggung region (not region-wide,
