@@ -35,6 +35,10 @@ FROM (VALUES ('STRUCTURED'), ('UNSTRUCTURED')) AS kinds (k);
 
 CREATE TYPE payment_method AS ENUM ('CASH', 'TRANSFER', 'QRIS');
 
+-- Whether a cash deposit's deadline (24 hours after the payment) that ends on a non-working day
+-- moves to the same hour of the next working day (domain.md, "Deposits").
+ALTER TABLE regions ADD COLUMN deposit_deadline_shifts boolean NOT NULL DEFAULT true;
+
 CREATE TABLE payments (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     region_id           bigint NOT NULL REFERENCES regions,
@@ -53,7 +57,9 @@ CREATE TABLE payments (
     received_date       date NOT NULL,
     document_id         bigint NOT NULL UNIQUE REFERENCES documents,
     receipt_number      text NOT NULL UNIQUE,
+    deposit_deadline_at timestamptz,
     CHECK (amount = principal + interest),
+    CHECK ((method = 'CASH') = (deposit_deadline_at IS NOT NULL)),
     CHECK ((method = 'CASH') = (reference IS NULL))
 );
 CREATE INDEX payments_office_day ON payments (office_id, received_date);

@@ -37,6 +37,7 @@ static const char *const kind_names[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "STPD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "SSRD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "SSPD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STS] = "STS",
 };
 
 /* Register titles, as the printed buku register heads them. */
@@ -53,6 +54,7 @@ static const char *const kind_titles[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "Surat Tagihan Pajak Daerah (STPD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "Surat Setoran Retribusi Daerah (SSRD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "Surat Setoran Pajak Daerah (SSPD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STS] = "Surat Tanda Setoran (STS)",
 };
 
 const char *pd_doc_kind_db(int kind)

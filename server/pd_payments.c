@@ -16,6 +16,7 @@
 #include "pd_assess.h"
 #include "pd_idem.h"
 #include "pd_log.h"
+#include "pd_payments.h"
 #include "pd_server.h"
 #include "pd_session.h"
 
@@ -27,7 +28,7 @@
 #define STATE(x) PATEN__FILE_STATE__FILE_STATE_##x
 
 /* PAY_OWED_* columns. */
-enum { OW_ASSESSMENT, OW_REGIME, OW_TZ, OW_TODAY, OW_BILL, OW_FILE_OFFICE };
+enum { OW_ASSESSMENT, OW_REGIME, OW_TZ, OW_TODAY, OW_BILL, OW_FILE_OFFICE, OW_SHIFTS };
 
 static void format_rp(int64_t v, char *out, size_t cap)
 {
@@ -73,7 +74,7 @@ static Paten__Bill *bill_parse(struct pd_msg_buf *m, const char *text)
     return b;
 }
 
-static Paten__Payment *payment_parse(struct pd_msg_buf *m, const char *text)
+Paten__Payment *pd_payment_parse(struct pd_msg_buf *m, const char *text, int64_t now_ms)
 {
     JsonObject *o = as_object(pd_msg_parse(m, text));
     Paten__Payment *p;
@@ -114,6 +115,21 @@ static Paten__Payment *payment_parse(struct pd_msg_buf *m, const char *text)
     p->reversal_reason = pd_json_str(o, "reversal_reason");
     p->reversed_by_name = pd_json_str(o, "reversed_by_name");
     p->reversed_at_ms = pd_json_int(o, "reversed_at_ms");
+    p->deposit_id = pd_json_int(o, "deposit_id");
+    p->deposit_number = pd_json_str(o, "deposit_number");
+    p->deposit_deadline_ms = pd_json_int(o, "deposit_deadline_ms");
+    p->deposit_overdue = p->method == PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH && !p->reversed &&
+                         !pd_json_bool(o, "deposit_validated") && now_ms > p->deposit_deadline_ms;
+    {
+        const char *c = pd_json_str(o, "confirmation");
+        p->confirmation = strcmp(c, "CONFIRMED") == 0
+                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_CONFIRMED
+                          : strcmp(c, "DISCREPANCY") == 0
+                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_DISCREPANCY
+                          : strcmp(c, "RESOLVED") == 0
+                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_RESOLVED
+                              : PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_UNCONFIRMED;
+    }
     return p;
 }
 
@@ -197,6 +213,7 @@ struct pay {
     char kind[5];         /* SSRD / SSPD */
     char bill_kind[5];    /* STRD / STPD */
     char bill_number[96]; /* an existing bill of today, or the one issued now */
+    int64_t deadline_ms;  /* cash: when it must be deposited */
     int pay_at, assess_at;
 };
 
@@ -234,6 +251,9 @@ static int pay_check(struct pd_file_op *op)
     p->assessing_office = o.assessment->office_id;
     snprintf(p->today, sizeof p->today, "%s", o.as_of);
     snprintf(p->bill_number, sizeof p->bill_number, "%s", o.bill ? o.bill->number : "");
+    /* Cash is deposited within 24 hours, moved past closed days where the region says so. */
+    p->deadline_ms = paten_cal_deposit_deadline(&op->cal, pd_file_op_tz(op), op->req->now_ms,
+                                                pd_db_get_bool(res, 0, OW_SHIFTS));
     if (o.assessment->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD) {
         snprintf(p->kind, sizeof p->kind, "SSPD");
         snprintf(p->bill_kind, sizeof p->bill_kind, "STPD");
@@ -329,6 +349,10 @@ static void pay_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, req->now_ms);
     pd_db_param_text(b, p->today);
     pd_db_param_text(b, op->doc.number);
+    if (m->method == PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH)
+        pd_db_param_int(b, p->deadline_ms);
+    else
+        pd_db_param_null(b);
     p->pay_at = pd_db_batch_count(b);
     pd_db_batch_add(b, PD_STMT_PAY_BY_RECEIPT);
     pd_db_param_text(b, op->doc.number);
@@ -349,7 +373,8 @@ static const ProtobufCMessage *pay_finish(struct pd_file_op *op, const struct pd
     Paten__Assessment *a;
 
     paten__payment_reply__init(reply);
-    reply->payment = PQntuples(pay) == 1 ? payment_parse(m, pd_db_str(pay, 0, 0)) : NULL;
+    reply->payment =
+        PQntuples(pay) == 1 ? pd_payment_parse(m, pd_db_str(pay, 0, 0), op->req->now_ms) : NULL;
     a = PQntuples(as) == 1 ? pd_assessment_parse(m, pd_db_str(as, 0, 0), false) : NULL;
     if (a)
         pd_assess_add_event(events, op->req, a, fr->file->office_id, "PAID");
@@ -363,6 +388,7 @@ static const struct pd_file_op_spec pay_spec = {
         ST(AWAITING_PAYMENT) | ST(PAID) | ST(SIGNED) | ST(HANDED_OVER) | ST(AWAITING_ASSESSMENT),
     .to_state = STATE(PAID),
     .any_version = true,
+    .needs_calendar = true,
     .add_reads = pay_add_reads,
     .check = pay_check,
     .change = pay_change,
@@ -447,6 +473,14 @@ struct reverse {
     int read_at;
 };
 
+static void reverse_add_reads(struct pd_file_op *op, struct pd_db_batch *b)
+{
+    struct reverse *x = op->data;
+
+    pd_db_batch_add(b, PD_STMT_PAY_LOCK);
+    pd_db_param_int(b, x->payment_id);
+}
+
 static int reverse_check(struct pd_file_op *op)
 {
     const Paten__ReversePaymentRequest *m = (const Paten__ReversePaymentRequest *)op->req->in.msg;
@@ -455,6 +489,12 @@ static int reverse_check(struct pd_file_op *op)
     if (x->reversed) {
         pd_file_op_refuse(op, PATEN_ERR_FAILED_PRECONDITION, "Pembayaran ini sudah dibatalkan",
                           "payment_id", "the payment is reversed already");
+        return -1;
+    }
+    if (pd_db_get_int(op->reads->res[op->first_read], 0, 0) != 0) {
+        pd_file_op_refuse(op, PATEN_ERR_FAILED_PRECONDITION,
+                          "Pembayaran sudah disetorkan (STS): tidak dapat dibatalkan", "payment_id",
+                          "the payment is in a deposit");
         return -1;
     }
     if (x->cashier_id == op->req->session->user_id) {
@@ -510,7 +550,8 @@ static const ProtobufCMessage *reverse_finish(struct pd_file_op *op, const struc
     (void)fr;
     (void)events;
     paten__payment_reply__init(reply);
-    reply->payment = PQntuples(res) == 1 ? payment_parse(m, pd_db_str(res, 0, 0)) : NULL;
+    reply->payment =
+        PQntuples(res) == 1 ? pd_payment_parse(m, pd_db_str(res, 0, 0), op->req->now_ms) : NULL;
     return &reply->base;
 }
 
@@ -520,6 +561,7 @@ static const struct pd_file_op_spec reverse_spec = {
     .from_states = ST(PAID) | ST(SIGNED) | ST(HANDED_OVER) | ST(AWAITING_PAYMENT),
     .to_state = STATE(AWAITING_PAYMENT),
     .any_version = true,
+    .add_reads = reverse_add_reads,
     .check = reverse_check,
     .change = reverse_change,
     .finish = reverse_finish,
@@ -589,7 +631,7 @@ static void payments_listed(const struct pd_db_result *r, void *arg)
     pd_msg_buf_init(&m);
     reply.payments = pd_msg_keep(&m, g_new0(Paten__Payment *, n + 1));
     for (int i = 0; i < n; i++) {
-        Paten__Payment *p = payment_parse(&m, pd_db_str(r->res[0], i, 0));
+        Paten__Payment *p = pd_payment_parse(&m, pd_db_str(r->res[0], i, 0), req->now_ms);
         if (p)
             reply.payments[reply.n_payments++] = p;
     }
