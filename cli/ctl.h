@@ -140,4 +140,10 @@ int ctl_cmd_regime(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_assess(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_taxpayer(Ctl *ctl, char **args, int nargs);
 
+/* patenctl pay ..., deposit ..., check (ctl_pay.c) */
+extern const GOptionEntry ctl_check_entries[];
+int ctl_cmd_pay(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_deposit(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_check(Ctl *ctl, char **args, int nargs);
+
 #endif
