@@ -88,6 +88,35 @@ int ctl_run_sub(Ctl *ctl, const char *group, const char *who, const struct ctl_s
 /* The id of office `code` in the caller's region, or 0 after saying so (*status set). */
 int64_t ctl_office_id(Ctl *ctl, const char *code, int *status);
 
+/* ---- formatting (ctl_sub.c) ---------------------------------------------------------------- */
+
+/* "Rp 1.234.567": whole rupiah with '.' grouping thousands, "-Rp 5.000" below zero. Works on the
+ * integer's digits only (INT64_MIN included), so no amount is ever rounded on its way to the
+ * screen. g_free the result. */
+char *ctl_rupiah(int64_t amount);
+
+/* The part of an enum value's proto name after prefix ("ASSESSMENT_STATUS_"), or "?". */
+const char *ctl_enum_text(const ProtobufCEnumDescriptor *desc, int value, const char *prefix);
+
+/* An instant as local "YYYY-MM-DD HH:MM" of this machine's time zone; "" for 0. g_free it. */
+char *ctl_local_time(int64_t ms);
+
+/* Appends text padded with spaces to width characters (UTF-8 characters, not bytes, so that
+ * Indonesian names with accents or a dash keep the columns), then two spaces; longer text is
+ * kept whole. ctl_cell_right: the same, right-aligned (amounts). */
+void ctl_cell(GString *line, const char *text, int width);
+void ctl_cell_right(GString *line, const char *text, int width);
+
+/* Writes the line without its trailing spaces; frees it. FALSE when stdout cannot be written. */
+gboolean ctl_put_row(GString *line);
+
+/* "  Label:       value", the detail views' line. FALSE when stdout cannot be written. */
+gboolean ctl_put_field(const char *label, const char *value);
+
+/* A positive decimal id ("42") into *id; FALSE for anything else (a document's or a file's
+ * number). */
+gboolean ctl_parse_id(const char *s, int64_t *id);
+
 /* patenctl user ..., patenctl audit ... (ctl_admin.c) */
 int ctl_cmd_user(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_audit(Ctl *ctl, char **args, int nargs);
@@ -110,5 +139,11 @@ int ctl_cmd_tariff(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_regime(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_assess(Ctl *ctl, char **args, int nargs);
 int ctl_cmd_taxpayer(Ctl *ctl, char **args, int nargs);
+
+/* patenctl pay ..., deposit ..., check (ctl_pay.c) */
+extern const GOptionEntry ctl_check_entries[];
+int ctl_cmd_pay(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_deposit(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_check(Ctl *ctl, char **args, int nargs);
 
 #endif

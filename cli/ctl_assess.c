@@ -143,56 +143,25 @@ static const GOptionEntry register_entries[] = {
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
-/*
- * "Rp 1.234.567": whole rupiah with '.' grouping thousands, "-Rp 5.000" below zero. Works on the
- * integer's digits only (INT64_MIN included), so no amount is ever rounded on its way to the
- * screen. g_free the result.
- */
-static char *rupiah(int64_t amount)
-{
-    /* The magnitude as unsigned, without negating INT64_MIN. */
-    uint64_t v = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
-    char digits[24];
-    GString *s = g_string_new(amount < 0 ? "-Rp " : "Rp ");
-    int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
-
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            g_string_append_c(s, '.');
-        g_string_append_c(s, digits[i]);
-    }
-    return g_string_free(s, FALSE);
-}
-
-/* The part of an enum value's proto name after prefix ("ASSESSMENT_STATUS_"), or "?". */
-static const char *enum_text(const ProtobufCEnumDescriptor *desc, int value, const char *prefix)
-{
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(desc, value);
-
-    if (v == NULL)
-        return "?";
-    return g_str_has_prefix(v->name, prefix) ? v->name + strlen(prefix) : v->name;
-}
-
 static const char *status_text(Paten__AssessmentStatus s)
 {
-    return enum_text(&paten__assessment_status__descriptor, s, "ASSESSMENT_STATUS_");
+    return ctl_enum_text(&paten__assessment_status__descriptor, s, "ASSESSMENT_STATUS_");
 }
 
 static const char *kind_text(Paten__AssessmentKind k)
 {
-    return enum_text(&paten__assessment_kind__descriptor, k, "ASSESSMENT_KIND_");
+    return ctl_enum_text(&paten__assessment_kind__descriptor, k, "ASSESSMENT_KIND_");
 }
 
 static const char *formula_text(Paten__TariffFormula f)
 {
-    return enum_text(&paten__tariff_formula__descriptor, f, "TARIFF_FORMULA_");
+    return ctl_enum_text(&paten__tariff_formula__descriptor, f, "TARIFF_FORMULA_");
 }
 
 /* "half up to Rp 1", "down to Rp 100": how a tariff or a regime rounds. */
 static char *rounding_text(Paten__RoundingMode mode, int64_t unit)
 {
-    g_autofree char *to = rupiah(unit > 1 ? unit : 1);
+    g_autofree char *to = ctl_rupiah(unit > 1 ? unit : 1);
     const char *how;
 
     switch (mode) {
@@ -222,71 +191,7 @@ static char *percent_text(int32_t bp)
     return g_strdup_printf("%s%" PRId64 ".%02" PRId64 "%%", sign, v / 100, v % 100);
 }
 
-/* An instant as local "YYYY-MM-DD HH:MM" of this machine's time zone; "" for 0. */
-static char *local_time(int64_t ms)
-{
-    g_autoptr(GDateTime) t = NULL;
-
-    if (ms == 0)
-        return g_strdup("");
-    t = g_date_time_new_from_unix_local(ms / 1000);
-    return t ? g_date_time_format(t, "%Y-%m-%d %H:%M") : g_strdup("?");
-}
-
-/* Appends text padded with spaces to width characters (UTF-8 characters, not bytes, so that
- * Indonesian names with accents or a dash keep the columns), then two spaces; longer text is
- * kept whole. */
-static void cell(GString *line, const char *text, int width)
-{
-    long len = g_utf8_strlen(text, -1);
-
-    g_string_append(line, text);
-    for (long i = len; i < width; i++)
-        g_string_append_c(line, ' ');
-    g_string_append(line, "  ");
-}
-
-/* As cell, right-aligned (amounts). */
-static void cell_right(GString *line, const char *text, int width)
-{
-    for (long i = g_utf8_strlen(text, -1); i < width; i++)
-        g_string_append_c(line, ' ');
-    g_string_append(line, text);
-    g_string_append(line, "  ");
-}
-
-/* Writes the line without its trailing spaces; frees it. FALSE when stdout cannot be written. */
-static gboolean put_row(GString *line)
-{
-    gboolean ok = ctl_put_line(g_strchomp(line->str));
-
-    g_string_free(line, TRUE);
-    return ok;
-}
-
-/* "  Label:       value", the detail views' line. */
-static gboolean put_field(const char *label, const char *value)
-{
-    g_autofree char *line = g_strdup_printf("  %-14s %s", label, value);
-
-    return ctl_put_line(g_strchomp(line));
-}
-
 /* ---- arguments ---------------------------------------------------------------------------- */
-
-/* A positive decimal id ("42") into *id; FALSE for anything else (a document's or a file's
- * number). */
-static gboolean parse_id(const char *s, int64_t *id)
-{
-    guint64 v;
-
-    if (s == NULL || *s == '\0' || !g_ascii_isdigit(*s))
-        return FALSE;
-    if (!g_ascii_string_to_unsigned(s, 10, 1, G_MAXINT64, &v, NULL))
-        return FALSE;
-    *id = (int64_t)v;
-    return TRUE;
-}
 
 /* TRUE for NULL or a real "YYYY-MM-DD" date; else says which option is wrong. */
 static gboolean check_date(const char *option, const char *value)
@@ -414,27 +319,27 @@ static int tariff_list(Ctl *ctl, char **args, int nargs)
         status = print_json(&reply->base);
     } else {
         GString *head = g_string_new(NULL);
-        cell(head, "CODE", 16);
-        cell(head, "VER", 3);
-        cell(head, "SERVICE", 14);
-        cell(head, "FORMULA", 14);
-        cell(head, "FROM", 10);
-        cell(head, "ROUNDING", 16);
+        ctl_cell(head, "CODE", 16);
+        ctl_cell(head, "VER", 3);
+        ctl_cell(head, "SERVICE", 14);
+        ctl_cell(head, "FORMULA", 14);
+        ctl_cell(head, "FROM", 10);
+        ctl_cell(head, "ROUNDING", 16);
         g_string_append(head, "NAME");
-        put_row(head);
+        ctl_put_row(head);
         for (size_t i = 0; i < reply->n_tariffs; i++) {
             const Paten__Tariff *t = reply->tariffs[i];
             g_autofree char *ver = g_strdup_printf("%3d", t->version);
             g_autofree char *round = rounding_text(t->rounding_mode, t->rounding_unit);
             GString *line = g_string_new(NULL);
-            cell(line, t->code, 16);
-            cell(line, ver, 3);
-            cell(line, t->service_code, 14);
-            cell(line, formula_text(t->formula), 14);
-            cell(line, t->effective_from, 10);
-            cell(line, round, 16);
+            ctl_cell(line, t->code, 16);
+            ctl_cell(line, ver, 3);
+            ctl_cell(line, t->service_code, 14);
+            ctl_cell(line, formula_text(t->formula), 14);
+            ctl_cell(line, t->effective_from, 10);
+            ctl_cell(line, round, 16);
             g_string_append(line, t->name);
-            put_row(line);
+            ctl_put_row(line);
         }
         if (reply->n_tariffs == 0)
             ctl_put_line("(no tariffs in your region)");
@@ -553,15 +458,15 @@ static int regime_list(Ctl *ctl, char **args, int nargs)
         status = print_json(&reply->base);
     } else {
         GString *head = g_string_new(NULL);
-        cell(head, "VER", 3);
-        cell(head, "FROM", 10);
-        cell(head, "RATE/MONTH", 10);
-        cell(head, "MAX", 9);
-        cell(head, "PART MONTH", 10);
-        cell(head, "DUE", 7);
-        cell(head, "ROUNDING", 16);
+        ctl_cell(head, "VER", 3);
+        ctl_cell(head, "FROM", 10);
+        ctl_cell(head, "RATE/MONTH", 10);
+        ctl_cell(head, "MAX", 9);
+        ctl_cell(head, "PART MONTH", 10);
+        ctl_cell(head, "DUE", 7);
+        ctl_cell(head, "ROUNDING", 16);
         g_string_append(head, "NAME");
-        put_row(head);
+        ctl_put_row(head);
         for (size_t i = 0; i < reply->n_regimes; i++) {
             const Paten__InterestRegime *r = reply->regimes[i];
             g_autofree char *ver = g_strdup_printf("%3d", r->version);
@@ -571,15 +476,15 @@ static int regime_list(Ctl *ctl, char **args, int nargs)
             g_autofree char *due = g_strdup_printf("%d days", r->due_days);
             g_autofree char *round = rounding_text(r->rounding_mode, r->rounding_unit);
             GString *line = g_string_new(NULL);
-            cell(line, ver, 3);
-            cell(line, r->effective_from, 10);
-            cell(line, rate, 10);
-            cell(line, max, 9);
-            cell(line, r->started_month_counts ? "counts" : "ignored", 10);
-            cell(line, due, 7);
-            cell(line, round, 16);
+            ctl_cell(line, ver, 3);
+            ctl_cell(line, r->effective_from, 10);
+            ctl_cell(line, rate, 10);
+            ctl_cell(line, max, 9);
+            ctl_cell(line, r->started_month_counts ? "counts" : "ignored", 10);
+            ctl_cell(line, due, 7);
+            ctl_cell(line, round, 16);
             g_string_append(line, r->name);
-            put_row(line);
+            ctl_put_row(line);
         }
         if (reply->n_regimes == 0)
             ctl_put_line("(no interest regimes in your region)");
@@ -661,7 +566,7 @@ static int64_t file_arg(Ctl *ctl, const char *arg, int *status)
     Paten__AssessmentQueueReply *queue;
     int64_t id = 0;
 
-    if (parse_id(arg, &id))
+    if (ctl_parse_id(arg, &id))
         return id;
     if ((queue = get_queue(ctl, status)) == NULL)
         return 0;
@@ -698,40 +603,40 @@ static int assess_queue(Ctl *ctl, char **args, int nargs)
         return status;
     }
     head = g_string_new(NULL);
-    cell(head, "ID", 6);
-    cell(head, "FILE", 24);
-    cell(head, "KECAMATAN", 20);
-    cell(head, "SERVICE", 44);
-    cell(head, "APPLICANT", 22);
-    cell(head, "REQUESTED", 16);
+    ctl_cell(head, "ID", 6);
+    ctl_cell(head, "FILE", 24);
+    ctl_cell(head, "KECAMATAN", 20);
+    ctl_cell(head, "SERVICE", 44);
+    ctl_cell(head, "APPLICANT", 22);
+    ctl_cell(head, "REQUESTED", 16);
     g_string_append(head, "DEADLINE");
-    put_row(head);
+    ctl_put_row(head);
     /* In the server's order: oldest request first. */
     for (size_t i = 0; i < reply->n_entries; i++) {
         const Paten__AssessmentQueueEntry *e = reply->entries[i];
         const Paten__FileSummary *f = e->file;
         g_autofree char *id = NULL;
-        g_autofree char *requested = local_time(e->requested_at_ms);
+        g_autofree char *requested = ctl_local_time(e->requested_at_ms);
         g_autofree char *deadline = NULL;
         GString *line;
 
         if (f == NULL)
             continue;
         id = g_strdup_printf("%6" PRId64, f->id);
-        deadline = local_time(f->deadline_ms);
+        deadline = ctl_local_time(f->deadline_ms);
         line = g_string_new(NULL);
-        cell(line, id, 6);
-        cell(line, f->register_number, 24);
-        cell(line, e->kecamatan_name, 20);
-        cell(line, f->service_name, 44);
-        cell(line, f->applicant_name, 22);
-        cell(line, requested, 16);
+        ctl_cell(line, id, 6);
+        ctl_cell(line, f->register_number, 24);
+        ctl_cell(line, e->kecamatan_name, 20);
+        ctl_cell(line, f->service_name, 44);
+        ctl_cell(line, f->applicant_name, 22);
+        ctl_cell(line, requested, 16);
         g_string_append(line, deadline);
         if (f->overdue)
             g_string_append(line, " (overdue)");
         if (e->was_cancelled)
             g_string_append(line, "  [replaces a cancelled assessment]");
-        put_row(line);
+        ctl_put_row(line);
     }
     if (reply->n_entries == 0)
         ctl_put_line("(no files waiting for your office's assessment)");
@@ -745,31 +650,31 @@ static void print_trace(const Paten__Assessment *a)
     GString *head = g_string_new("    ");
 
     ctl_put_line("  Inputs:");
-    cell(head, "LABEL", 58);
-    cell(head, "VALUE", 12);
-    cell(head, "SOURCE", 9);
+    ctl_cell(head, "LABEL", 58);
+    ctl_cell(head, "VALUE", 12);
+    ctl_cell(head, "SOURCE", 9);
     g_string_append(head, "NOTE");
-    put_row(head);
+    ctl_put_row(head);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const Paten__AssessmentInput *in = a->inputs[i];
         GString *line = g_string_new("    ");
-        cell(line, in->label, 58);
-        cell(line, in->value, 12);
-        cell(line, in->source, 9);
+        ctl_cell(line, in->label, 58);
+        ctl_cell(line, in->value, 12);
+        ctl_cell(line, in->source, 9);
         g_string_append(line, in->note);
         if (in->original[0] != '\0')
             g_string_append_printf(line, "%s(was %s)", in->note[0] ? " " : "", in->original);
-        put_row(line);
+        ctl_put_row(line);
     }
     ctl_put_line("  Steps:");
     for (size_t i = 0; i < a->n_steps; i++) {
         GString *line = g_string_new("    ");
-        cell(line, a->steps[i]->what, 58);
+        ctl_cell(line, a->steps[i]->what, 58);
         g_string_append(line, a->steps[i]->value);
-        put_row(line);
+        ctl_put_row(line);
     }
-    put_field("Exact amount:", a->exact_amount);
-    put_field("Rounding:", a->rounding);
+    ctl_put_field("Exact amount:", a->exact_amount);
+    ctl_put_field("Rounding:", a->rounding);
 }
 
 /*
@@ -779,7 +684,7 @@ static void print_trace(const Paten__Assessment *a)
  */
 static void print_assessment(const Paten__Assessment *a, gboolean preview)
 {
-    g_autofree char *principal = rupiah(a->principal);
+    g_autofree char *principal = ctl_rupiah(a->principal);
     g_autofree char *title = NULL;
     g_autofree char *file = g_strdup_printf("%s (id %" PRId64 ", version %" PRId64 ")",
                                             a->file_register_number, a->file_id, a->file_version);
@@ -793,44 +698,44 @@ static void print_assessment(const Paten__Assessment *a, gboolean preview)
         title = g_strdup_printf("%s %s (id %" PRId64 "): %s", kind_text(a->kind), a->number, a->id,
                                 status_text(a->status));
     ctl_put_line(title);
-    put_field("File:", file);
-    put_field("Service:", a->service_name);
-    put_field("Kecamatan:", a->kecamatan_name);
-    put_field("Applicant:", a->applicant_name);
+    ctl_put_field("File:", file);
+    ctl_put_field("Service:", a->service_name);
+    ctl_put_field("Kecamatan:", a->kecamatan_name);
+    ctl_put_field("Applicant:", a->applicant_name);
     if (a->office_name[0] != '\0')
-        put_field("Assessed by:", a->office_name);
+        ctl_put_field("Assessed by:", a->office_name);
     if (a->taxpayer != NULL && a->taxpayer->npwpd[0] != '\0') {
         g_autofree char *tp =
             g_strdup_printf("%s %s, %s (id %" PRId64 ")", a->taxpayer->npwpd, a->taxpayer->name,
                             a->taxpayer->address, a->taxpayer->id);
-        put_field("Taxpayer:", tp);
+        ctl_put_field("Taxpayer:", tp);
     }
     if (a->sptpd_number[0] != '\0') {
         g_autofree char *sptpd = g_strdup_printf("%s of %s", a->sptpd_number, a->sptpd_date);
-        put_field("SPTPD:", sptpd);
+        ctl_put_field("SPTPD:", sptpd);
     }
     if (a->n_inputs > 0 || a->n_steps > 0)
         print_trace(a);
-    put_field("Principal:", principal);
+    ctl_put_field("Principal:", principal);
     if (!preview) {
         g_autofree char *issued = g_strdup_printf("%s by %s", a->issued_date, a->issued_by_name);
-        put_field("Issued:", issued);
+        ctl_put_field("Issued:", issued);
     }
-    put_field("Due date:", a->due_date);
-    put_field("Tariff:", tariff);
-    put_field("Legal basis:", a->legal_basis);
+    ctl_put_field("Due date:", a->due_date);
+    ctl_put_field("Tariff:", tariff);
+    ctl_put_field("Legal basis:", a->legal_basis);
     if (a->interest_regime[0] != '\0')
-        put_field("Late interest:", a->interest_regime);
+        ctl_put_field("Late interest:", a->interest_regime);
     if (a->replaces_number[0] != '\0')
-        put_field("Replaces:", a->replaces_number);
+        ctl_put_field("Replaces:", a->replaces_number);
     if (a->status == PATEN__ASSESSMENT_STATUS__ASSESSMENT_STATUS_CANCELLED) {
-        g_autofree char *when = local_time(a->cancelled_at_ms);
+        g_autofree char *when = ctl_local_time(a->cancelled_at_ms);
         g_autofree char *why =
             g_strdup_printf("%s by %s: %s", when, a->cancelled_by_name, a->cancelled_reason);
-        put_field("Cancelled:", why);
+        ctl_put_field("Cancelled:", why);
     }
     if (a->verification[0] != '\0')
-        put_field("Verification:", a->verification);
+        ctl_put_field("Verification:", a->verification);
 }
 
 static int assess_preview(Ctl *ctl, char **args, int nargs)
@@ -873,7 +778,7 @@ static int assess_preview(Ctl *ctl, char **args, int nargs)
             g_autofree char *survey =
                 g_strdup_printf("%s of %s by %s: %s", reply->survey->number, reply->survey->date,
                                 reply->survey->filed_by_name, reply->survey->findings);
-            put_field("Survey:", survey);
+            ctl_put_field("Survey:", survey);
         }
         next = g_strdup_printf("To issue it: patenctl assess issue %" PRId64 " --version %" PRId64
                                " --principal %" PRId64 "%s",
@@ -931,7 +836,7 @@ static int assess_issue(Ctl *ctl, char **args, int nargs)
         status = EXIT_ERROR_REPLY;
     } else {
         const Paten__Assessment *a = reply->assessment;
-        g_autofree char *amount = rupiah(a->principal);
+        g_autofree char *amount = ctl_rupiah(a->principal);
         g_autofree char *line =
             g_strdup_printf("issued %s %s (id %" PRId64 ") for %s: %s, due %s", kind_text(a->kind),
                             a->number, a->id, a->file_register_number, amount, a->due_date);
@@ -948,7 +853,7 @@ static int assess_cancel(Ctl *ctl, char **args, int nargs)
     g_autofree char *key = o_key ? g_strdup(o_key) : ctl_new_key();
     int status;
 
-    if (nargs != 1 || !parse_id(args[0], &req.assessment_id) || o_file_version < 1 ||
+    if (nargs != 1 || !ctl_parse_id(args[0], &req.assessment_id) || o_file_version < 1 ||
         o_reason == NULL || *o_reason == '\0') {
         ctl_say_error("usage: patenctl assess cancel ASSESSMENT_ID --file-version V --reason TEXT "
                       "(assess show prints both numbers)");
@@ -986,7 +891,7 @@ static Paten__AssessmentReply *get_assessment(Ctl *ctl, const char *arg, int *st
 {
     Paten__GetAssessmentRequest req = PATEN__GET_ASSESSMENT_REQUEST__INIT;
 
-    if (!parse_id(arg, &req.assessment_id))
+    if (!ctl_parse_id(arg, &req.assessment_id))
         req.number = (char *)arg;
     return (Paten__AssessmentReply *)ctl_call(
         ctl, ctl_rpc(PATEN__MESSAGE_TYPE__MESSAGE_TYPE_GET_ASSESSMENT), &req.base, status);
@@ -1061,30 +966,30 @@ static int assess_list(Ctl *ctl, char **args, int nargs)
         return status;
     }
     head = g_string_new(NULL);
-    cell(head, "ID", 5);
-    cell(head, "NUMBER", 38);
-    cell(head, "STATUS", 9);
-    cell(head, "ISSUED", 10);
-    cell(head, "FILE", 24);
-    cell(head, "APPLICANT", 22);
-    cell_right(head, "PRINCIPAL", 15);
+    ctl_cell(head, "ID", 5);
+    ctl_cell(head, "NUMBER", 38);
+    ctl_cell(head, "STATUS", 9);
+    ctl_cell(head, "ISSUED", 10);
+    ctl_cell(head, "FILE", 24);
+    ctl_cell(head, "APPLICANT", 22);
+    ctl_cell_right(head, "PRINCIPAL", 15);
     g_string_append(head, "DUE");
-    put_row(head);
+    ctl_put_row(head);
     /* Newest first, as the server sends them. */
     for (size_t i = 0; i < reply->n_assessments; i++) {
         const Paten__Assessment *a = reply->assessments[i];
         g_autofree char *id = g_strdup_printf("%5" PRId64, a->id);
-        g_autofree char *amount = rupiah(a->principal);
+        g_autofree char *amount = ctl_rupiah(a->principal);
         GString *line = g_string_new(NULL);
-        cell(line, id, 5);
-        cell(line, a->number, 38);
-        cell(line, status_text(a->status), 9);
-        cell(line, a->issued_date, 10);
-        cell(line, a->file_register_number, 24);
-        cell(line, a->applicant_name, 22);
-        cell_right(line, amount, 15);
+        ctl_cell(line, id, 5);
+        ctl_cell(line, a->number, 38);
+        ctl_cell(line, status_text(a->status), 9);
+        ctl_cell(line, a->issued_date, 10);
+        ctl_cell(line, a->file_register_number, 24);
+        ctl_cell(line, a->applicant_name, 22);
+        ctl_cell_right(line, amount, 15);
         g_string_append(line, a->due_date);
-        put_row(line);
+        ctl_put_row(line);
     }
     if (reply->total > reply->n_assessments) {
         g_autofree char *more = g_strdup_printf("(%zu of %u shown: narrow the search)",
@@ -1111,7 +1016,7 @@ static int assess_due(Ctl *ctl, char **args, int nargs)
         return EXIT_USAGE;
     if ((status = ctl_open(ctl)) != EXIT_OK)
         return status;
-    if (!parse_id(args[0], &req.assessment_id))
+    if (!ctl_parse_id(args[0], &req.assessment_id))
         req.number = args[0];
     req.as_of = o_as_of ? o_as_of : "";
     reply = (Paten__AmountDueReply *)ctl_call(
@@ -1123,9 +1028,9 @@ static int assess_due(Ctl *ctl, char **args, int nargs)
     } else {
         const Paten__Assessment *a = reply->assessment;
         g_autofree char *title = NULL;
-        g_autofree char *principal = rupiah(reply->principal);
-        g_autofree char *interest = rupiah(reply->interest);
-        g_autofree char *total = rupiah(reply->total);
+        g_autofree char *principal = ctl_rupiah(reply->principal);
+        g_autofree char *interest = ctl_rupiah(reply->interest);
+        g_autofree char *total = ctl_rupiah(reply->total);
         g_autofree char *months = g_strdup_printf("%d", reply->months_late);
 
         if (a != NULL)
@@ -1136,25 +1041,25 @@ static int assess_due(Ctl *ctl, char **args, int nargs)
             title = g_strdup("(the reply names no assessment)");
         ctl_put_line(title);
         if (a != NULL)
-            put_field("Due date:", a->due_date);
-        put_field("As of:", reply->as_of);
-        put_field("Principal:", principal);
-        put_field("Months late:", months);
-        put_field("Interest:", interest);
-        put_field("Total:", total);
+            ctl_put_field("Due date:", a->due_date);
+        ctl_put_field("As of:", reply->as_of);
+        ctl_put_field("Principal:", principal);
+        ctl_put_field("Months late:", months);
+        ctl_put_field("Interest:", interest);
+        ctl_put_field("Total:", total);
         if (reply->regime != NULL) {
             g_autofree char *rate = percent_text(reply->regime->monthly_bp);
             g_autofree char *regime = g_strdup_printf(
                 "%s (%s a month, %s; %s)", reply->regime->name, rate,
                 reply->regime->max_months ? "capped" : "no cap", reply->regime->legal_basis);
-            put_field("Regime:", regime);
+            ctl_put_field("Regime:", regime);
         }
         if (reply->bill != NULL && reply->bill->number[0] != '\0') {
-            g_autofree char *when = local_time(reply->bill->issued_at_ms);
+            g_autofree char *when = ctl_local_time(reply->bill->issued_at_ms);
             g_autofree char *bill =
                 g_strdup_printf("%s (id %" PRId64 "), issued %s by %s", reply->bill->number,
                                 reply->bill->id, when, reply->bill->issued_by_name);
-            put_field("Bill:", bill);
+            ctl_put_field("Bill:", bill);
         }
     }
     protobuf_c_message_free_unpacked(&reply->base, NULL);
@@ -1174,7 +1079,7 @@ static int assess_bill(Ctl *ctl, char **args, int nargs)
     }
     if ((status = ctl_open(ctl)) != EXIT_OK)
         return status;
-    if (!parse_id(args[0], &req.assessment_id)) {
+    if (!ctl_parse_id(args[0], &req.assessment_id)) {
         Paten__AssessmentReply *a = get_assessment(ctl, args[0], &status);
         if (a == NULL)
             return status;
@@ -1193,11 +1098,11 @@ static int assess_bill(Ctl *ctl, char **args, int nargs)
         status = EXIT_ERROR_REPLY;
     } else {
         const Paten__Bill *b = reply->bill;
-        g_autofree char *interest = rupiah(b->interest);
-        g_autofree char *total = rupiah(b->total);
+        g_autofree char *interest = ctl_rupiah(b->interest);
+        g_autofree char *total = ctl_rupiah(b->total);
         g_autofree char *line = g_strdup_printf(
             "issued %s %s (id %" PRId64 ") for %s as of %s: %d month(s), interest %s, total %s",
-            enum_text(&paten__document_kind__descriptor, b->kind, "DOCUMENT_KIND_"), b->number,
+            ctl_enum_text(&paten__document_kind__descriptor, b->kind, "DOCUMENT_KIND_"), b->number,
             b->id, b->assessment_number, b->as_of, b->months, interest, total);
         status = ctl_put_line(line) ? EXIT_OK : EXIT_ERROR_REPLY;
     }
@@ -1233,17 +1138,17 @@ int ctl_cmd_assess(Ctl *ctl, char **args, int nargs)
 static void print_taxpayer(const Paten__Taxpayer *t)
 {
     g_autofree char *title = g_strdup_printf("NPWPD %s (id %" PRId64 ")", t->npwpd, t->id);
-    g_autofree char *when = local_time(t->registered_at_ms);
+    g_autofree char *when = ctl_local_time(t->registered_at_ms);
     g_autofree char *registered = g_strdup_printf("%s by %s", when, t->registered_by_name);
 
     ctl_put_line(title);
-    put_field("Name:", t->name);
-    put_field("Address:", t->address);
+    ctl_put_field("Name:", t->name);
+    ctl_put_field("Address:", t->address);
     if (t->nik[0] != '\0')
-        put_field("NIK:", t->nik);
+        ctl_put_field("NIK:", t->nik);
     if (t->nib[0] != '\0')
-        put_field("NIB:", t->nib);
-    put_field("Registered:", registered);
+        ctl_put_field("NIB:", t->nib);
+    ctl_put_field("Registered:", registered);
 }
 
 static int taxpayer_register(Ctl *ctl, char **args, int nargs)

@@ -1,9 +1,11 @@
 /*
- * ctl_sub.c: what patenctl's command groups (user, audit, calendar, service) share: finding a
- * subcommand, parsing its options, and the small lookups every group needs.
+ * ctl_sub.c: what patenctl's command groups (user, audit, calendar, service, ...) share: finding
+ * a subcommand, parsing its options, the small lookups every group needs, and the formatting of
+ * tables, detail views and amounts.
  */
 #include "ctl.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,4 +97,86 @@ int64_t ctl_office_id(Ctl *ctl, const char *code, int *status)
     }
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return id;
+}
+
+/* ---- what the tables and detail views share ---------------------------------------------- */
+
+char *ctl_rupiah(int64_t amount)
+{
+    /* The magnitude as unsigned, without negating INT64_MIN. */
+    uint64_t v = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
+    char digits[24];
+    GString *s = g_string_new(amount < 0 ? "-Rp " : "Rp ");
+    int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
+
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            g_string_append_c(s, '.');
+        g_string_append_c(s, digits[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+const char *ctl_enum_text(const ProtobufCEnumDescriptor *desc, int value, const char *prefix)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(desc, value);
+
+    if (v == NULL)
+        return "?";
+    return g_str_has_prefix(v->name, prefix) ? v->name + strlen(prefix) : v->name;
+}
+
+char *ctl_local_time(int64_t ms)
+{
+    g_autoptr(GDateTime) t = NULL;
+
+    if (ms == 0)
+        return g_strdup("");
+    t = g_date_time_new_from_unix_local(ms / 1000);
+    return t ? g_date_time_format(t, "%Y-%m-%d %H:%M") : g_strdup("?");
+}
+
+void ctl_cell(GString *line, const char *text, int width)
+{
+    long len = g_utf8_strlen(text, -1);
+
+    g_string_append(line, text);
+    for (long i = len; i < width; i++)
+        g_string_append_c(line, ' ');
+    g_string_append(line, "  ");
+}
+
+void ctl_cell_right(GString *line, const char *text, int width)
+{
+    for (long i = g_utf8_strlen(text, -1); i < width; i++)
+        g_string_append_c(line, ' ');
+    g_string_append(line, text);
+    g_string_append(line, "  ");
+}
+
+gboolean ctl_put_row(GString *line)
+{
+    gboolean ok = ctl_put_line(g_strchomp(line->str));
+
+    g_string_free(line, TRUE);
+    return ok;
+}
+
+gboolean ctl_put_field(const char *label, const char *value)
+{
+    g_autofree char *line = g_strdup_printf("  %-14s %s", label, value);
+
+    return ctl_put_line(g_strchomp(line));
+}
+
+gboolean ctl_parse_id(const char *s, int64_t *id)
+{
+    guint64 v;
+
+    if (s == NULL || *s == '\0' || !g_ascii_isdigit(*s))
+        return FALSE;
+    if (!g_ascii_string_to_unsigned(s, 10, 1, G_MAXINT64, &v, NULL))
+        return FALSE;
+    *id = (int64_t)v;
+    return TRUE;
 }

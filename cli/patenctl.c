@@ -13,6 +13,9 @@
  *     tariff, regime     the region's tariffs and late-interest regimes (ctl_assess.c)
  *     assess, taxpayer   SKRD / SKPD: the queue, previews, issuing, cancelling, the register,
  *                        the amount due with late interest, bills; NPWPD (ctl_assess.c)
+ *     pay, deposit       the cashier's payments and deposits (STS), the treasurer's
+ *                        confirmation against the bank, deposit alerts (ctl_pay.c)
+ *     check              the money invariants (ctl_pay.c)
  *
  * With --user, each command logs in (Login) right after Hello, on its one connection.
  *
@@ -637,6 +640,20 @@ static const Command commands[] = {
       "regional taxpayers (NPWPD): PETUGAS_PAJAK registers one by NIK or NIB;\n"
       "find one by NPWPD, NIK or NIB",
       NULL, ctl_cmd_taxpayer, TRUE },
+    { "pay", "pay find|record|reverse|list|undeposited ...",
+      "the cashier (KASIR): what is owed, taking a payment with its SSRD / SSPD\n"
+      "receipt, the day's payments, the cash not yet deposited with its deadline;\n"
+      "CAMAT: reversing a payment (run 'patenctl pay' for the subcommands)",
+      NULL, ctl_cmd_pay, TRUE },
+    { "deposit", "deposit create|validate|list|confirm|resolve|alerts ...",
+      "deposits (STS): KASIR builds one and records the bank's validation;\n"
+      "BENDAHARA confirms deposits and transfers against the bank and resolves\n"
+      "discrepancies; the open alerts of late deposits (run 'patenctl deposit')",
+      NULL, ctl_cmd_deposit, TRUE },
+    { "check", "check [--json]",
+      "check the money invariants over the whole database (AUDITOR): print each\n"
+      "violation; exit 1 when there is one",
+      ctl_check_entries, ctl_cmd_check },
     { "keys", "keys [REGION]",
       "print the regions' document-signing public keys as JSON (no login\n"
       "needed), for 'verify --keys'",
