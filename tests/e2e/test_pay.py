@@ -374,11 +374,12 @@ class RefusalsTest(PayTestCase):
         did, sts, out = self.deposit("dpmptsp-temanggung", p2)
         self.assertIn(": 1 payment(s), Rp 337.500, to DPMPTSP Kabupaten Temanggung\n", out)
         with self.subTest("the same payment in a second deposit"):
-            # paten.proto, CreateDepositRequest: "in no deposit ...: INVALID_ARGUMENT naming the
-            # first that is not".
+            # paten.proto, CreateDepositRequest: one already in a deposit is FAILED_PRECONDITION,
+            # naming it; nothing of the new deposit is made.
             err = self.fails(KASIR, "deposit", "create", "--treasurer", "dpmptsp-temanggung", p2,
                              p3)
-            self.assertEqual(err["code"], "INVALID_ARGUMENT", err)
+            self.assertEqual((err["code"], err["field"]), ("FAILED_PRECONDITION", "payment_ids"),
+                             err)
             self.assertIn(receipt2, err["message"])
         with self.subTest("a deposited payment reversed"):
             err = self.fails(CAMAT, "pay", "reverse", p2, "--reason", "salah")
