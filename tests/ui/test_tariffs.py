@@ -2,12 +2,14 @@
 every version with "Riwayat"), the IMB tariff's unit price edited into a new version from a new
 date (the old version unchanged), decimals and index tables refused on the desk before anything is
 sent, a stale version refused as a conflict with a reload offered, the interest regime's due days
-edited into a new version; and the screenshot tarif.png."""
+edited into a new version; every interactive widget of the page and both dialogs has an accessible
+name; and the screenshot tarif.png."""
 
 import os
 import uuid
 
 import desk_test as dt
+from test_account import unnamed_interactive
 
 ADMIN = "admin@pemda-temanggung"
 ADMIN_NAME = "Admin Pemerintah Kabupaten Temanggung"
@@ -261,6 +263,29 @@ class TariffsTest(dt.DeskTestCase):
         # "Riwayat" shows the first version again.
         d.activate(d.named("Riwayat", "toggle button", main))
         d.label_with("jatuh tempo 30 hari", root=regime_row(d, regimes, 1))
+
+    def test_every_interactive_widget_has_an_accessible_name(self):
+        d = self.start_desk()
+        d.login(ADMIN)
+        main, lst = open_tariffs_page(d)
+        regime_row(d, d.named("Daftar ketentuan bunga", root=main), 1)
+        seen = []
+        self.assertEqual(unnamed_interactive(main, seen), [])
+        self.assertGreaterEqual(seen.count("list item"), 5)  # four tariffs and the regime
+        dlg = open_editor(d, tariff_row(d, lst, "imb", 1), "imb")
+        seen = []
+        self.assertEqual(unnamed_interactive(dlg, seen), [])
+        self.assertGreaterEqual(seen.count("combo box"), 4)  # service, formula, rounding, source
+        d.activate(d.named("Batal", "push button", dlg))
+        dialog_gone(d, "Ubah tarif")
+        d.activate(d.named("Ubah ketentuan bunga", "push button", main))
+        dlg = d.find(lambda n: n.roleName == "dialog" and n.name == "Ketentuan bunga",
+                     "the interest regime dialog")
+        d.label_with("versi 2", root=dlg)
+        seen = []
+        self.assertEqual(unnamed_interactive(dlg, seen), [])
+        self.assertGreaterEqual(len(seen), 8)
+        d.activate(d.named("Batal", "push button", dlg))
 
     def test_screenshot(self):
         d = self.start_desk()
