@@ -17,6 +17,7 @@
 #include "paten-intake-page.h"
 #include "paten-register-dialog.h"
 #include "paten-services-page.h"
+#include "paten-tariffs-page.h"
 #include "paten-users-page.h"
 #include "paten-util.h"
 
@@ -113,6 +114,11 @@ static GtkWidget *create_services_page(PatenApplication *app)
     return GTK_WIDGET(paten_services_page_new(app));
 }
 
+static GtkWidget *create_tariffs_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_tariffs_page_new(app));
+}
+
 static GtkWidget *create_account_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_account_page_new(app));
@@ -129,6 +135,7 @@ static const Workspace workspaces[] = {
     { "inbox", N_("Dispositions"), disposition_receivers, create_inbox_page, FALSE },
     { "files", N_("Files"), file_readers, create_files_page, FALSE },
     { "services", N_("Services"), admins, create_services_page, FALSE },
+    { "tariffs", N_("Tariffs"), admins, create_tariffs_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },
     { "account", N_("Account"), everyone, create_account_page, TRUE },
 };

@@ -63,12 +63,13 @@ class LoginTest(dt.DeskTestCase):
         self.server.wait_for_log(r"camat@taman logged out")
         self.assertIsNotNone(main)
 
-    def test_admin_sees_services_users_and_account(self):
+    def test_admin_sees_services_tariffs_users_and_account(self):
         d = self.start_desk()
         d.login("admin@pemda-temanggung", keyboard=False)
         main = d.main_window("Admin Pemerintah Kabupaten Temanggung")
         switcher = d.named("Ruang kerja", root=main)
-        self.assertEqual([c.name for c in switcher.children], ["Layanan", "Pengguna", "Akun"])
+        self.assertEqual([c.name for c in switcher.children],
+                         ["Layanan", "Tarif", "Pengguna", "Akun"])
 
     def test_wrong_password_is_shown_in_place(self):
         d = self.start_desk()
