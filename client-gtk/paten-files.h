@@ -24,6 +24,9 @@ const char *paten_survey_policy_name(Paten__SurveyPolicy policy);
 const char *paten_authority_name(Paten__IssuingAuthority authority);
 const char *paten_fee_kind_name(Paten__FeeKind fee);
 const char *paten_validity_unit_name(Paten__ValidityUnit unit);
+/* "SKRD" / "SKPD" (the same in every language). */
+const char *paten_assessment_kind_name(Paten__AssessmentKind kind);
+const char *paten_assessment_status_name(Paten__AssessmentStatus status);
 
 /* A timeline step ("TAKEN_IN", FileHistoryEntry.action) for people; an action this version does
  * not know is shown as it came. Static string or action itself. */
