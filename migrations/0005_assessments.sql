@@ -207,6 +207,33 @@ CREATE INDEX bills_assessment ON bills (assessment_id, id);
 CREATE TRIGGER bills_append_only BEFORE UPDATE OR DELETE ON bills
     FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
+-- Tariffs, regimes and taxpayers as the protocol shows them (read as row_to_json).
+CREATE VIEW tariff_view AS
+SELECT t.id, t.region_id, t.code, t.version, t.service_code, t.name, t.formula::text AS formula,
+       t.legal_basis, to_char(t.effective_from, 'YYYY-MM-DD') AS effective_from,
+       t.rounding_mode::text AS rounding_mode, t.rounding_unit, t.inputs,
+       ts_to_ms(t.created_at) AS created_at_ms, coalesce(u.name, '') AS created_by_name,
+       r.code AS region_code
+FROM tariffs t
+JOIN regions r ON r.id = t.region_id
+LEFT JOIN users u ON u.id = t.created_by;
+
+CREATE VIEW regime_view AS
+SELECT i.id, i.region_id, i.version, i.name, i.legal_basis,
+       to_char(i.effective_from, 'YYYY-MM-DD') AS effective_from, i.monthly_bp, i.max_months,
+       i.started_month_counts, i.rounding_mode::text AS rounding_mode, i.rounding_unit,
+       i.due_days, ts_to_ms(i.created_at) AS created_at_ms,
+       coalesce(u.name, '') AS created_by_name
+FROM interest_regimes i
+LEFT JOIN users u ON u.id = i.created_by;
+
+CREATE VIEW taxpayer_view AS
+SELECT t.id, t.region_id, t.npwpd, t.name, t.address, coalesce(t.nik, '') AS nik,
+       coalesce(t.nib, '') AS nib, ts_to_ms(t.registered_at) AS registered_at_ms,
+       u.name AS registered_by_name
+FROM taxpayers t
+JOIN users u ON u.id = t.registered_by;
+
 -- An assessment as the protocol shows it (server/pd_assess.c reads these columns by name order).
 -- Paid is what the file says until payments have rows of their own.
 CREATE VIEW assessment_view AS
@@ -305,7 +332,7 @@ LEFT JOIN users signer ON signer.id = f.signed_by
 LEFT JOIN files prev ON prev.id = f.renewal_of;
 
 GRANT SELECT ON tariffs, interest_regimes, taxpayers, assessments, assessment_cancellations,
-    bills, assessment_view TO paten_app;
+    bills, assessment_view, tariff_view, regime_view, taxpayer_view TO paten_app;
 GRANT INSERT ON tariffs, interest_regimes, assessments, assessment_cancellations, bills
     TO paten_app;
 GRANT EXECUTE ON FUNCTION taxpayer_register(bigint, bigint, text, text, text, text, timestamptz,

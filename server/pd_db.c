@@ -230,6 +230,11 @@ static struct call *batch_push_call(struct pd_db_batch *b, enum call_kind kind)
     return c;
 }
 
+int pd_db_batch_count(const struct pd_db_batch *b)
+{
+    return b->ncalls;
+}
+
 void pd_db_batch_add(struct pd_db_batch *b, enum pd_stmt stmt)
 {
     assert(pd_sql_info(stmt) != NULL);

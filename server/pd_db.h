@@ -82,6 +82,9 @@ void pd_db_close(struct pd_db *db, void (*cb)(void *arg), void *arg);
 struct pd_db_batch *pd_db_batch_new(void);
 void pd_db_batch_free(struct pd_db_batch *b);
 
+/* How many statements b holds (the index the next one's result will have). */
+int pd_db_batch_count(const struct pd_db_batch *b);
+
 /* Appends a call of statement `stmt`; its parameters follow with pd_db_param_*, in order. */
 void pd_db_batch_add(struct pd_db_batch *b, enum pd_stmt stmt);
 void pd_db_param_text(struct pd_db_batch *b, const char *s); /* NULL is SQL NULL */

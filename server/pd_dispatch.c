@@ -12,6 +12,7 @@
 
 #include "paten_error.h"
 #include "pd_alloc.h"
+#include "pd_assess.h"
 #include "pd_auth.h"
 #include "pd_clock.h"
 #include "pd_conn.h"
@@ -32,6 +33,10 @@
 #define KEC_STAFF    (R(LOKET) | R(CAMAT) | R(SEKRETARIAT) | R(TIM_TEKNIS))
 #define FILE_READERS (KEC_STAFF | R(KASIR) | R(PIMPINAN) | R(AUDITOR))
 #define ADDRESSEES   (KEC_STAFF | R(KASIR))
+/* The assessing offices' officers (DPMPTSP's SKRD, BAPENDA's tax). */
+#define OFFICERS           (R(PETUGAS_SKRD) | R(PETUGAS_PAJAK))
+#define TARIFF_READERS     (R(ADMIN) | OFFICERS | R(PIMPINAN) | R(AUDITOR))
+#define ASSESSMENT_READERS (FILE_READERS | OFFICERS)
 
 static const struct pd_handler handlers[] = {
     { T(HELLO), pd_handle_hello, PD_HANDLER_BEFORE_HELLO | PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
@@ -65,7 +70,7 @@ static const struct pd_handler handlers[] = {
     { T(TAKE_IN), pd_handle_take_in, 0, R(LOKET), PD_SCOPE_NONE },
     { T(GET_FILE), pd_handle_get_file, 0, FILE_READERS, PD_SCOPE_NONE },
     { T(SEARCH_FILES), pd_handle_search_files, 0, FILE_READERS, PD_SCOPE_OFFICE },
-    { T(LIST_REGISTER), pd_handle_list_register, 0, FILE_READERS, PD_SCOPE_OFFICE },
+    { T(LIST_REGISTER), pd_handle_list_register, 0, FILE_READERS | OFFICERS, PD_SCOPE_OFFICE },
     { T(RETURN_FILE), pd_handle_return_file, 0, KEC_STAFF, PD_SCOPE_NONE },
     { T(RESUME_FILE), pd_handle_resume_file, 0, R(LOKET), PD_SCOPE_NONE },
     { T(WITHDRAW_FILE), pd_handle_withdraw_file, 0, R(LOKET), PD_SCOPE_NONE },
@@ -85,6 +90,21 @@ static const struct pd_handler handlers[] = {
     { T(COMPLETE_DISPOSITION), pd_handle_complete_disposition, 0, ADDRESSEES, PD_SCOPE_NONE },
     { T(VERIFY_DOCUMENT), pd_handle_verify_document, PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
     { T(GET_SIGNING_KEYS), pd_handle_get_signing_keys, PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
+    { T(LIST_TARIFFS), pd_handle_list_tariffs, 0, TARIFF_READERS, PD_SCOPE_NONE },
+    { T(SAVE_TARIFF), pd_handle_save_tariff, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(LIST_INTEREST_REGIMES), pd_handle_list_interest_regimes, 0, PD_ROLES_ALL, PD_SCOPE_NONE },
+    { T(SAVE_INTEREST_REGIME), pd_handle_save_interest_regime, 0, R(ADMIN), PD_SCOPE_NONE },
+    { T(ASSESSMENT_QUEUE), pd_handle_assessment_queue, 0, OFFICERS, PD_SCOPE_NONE },
+    { T(PREVIEW_ASSESSMENT), pd_handle_preview_assessment, 0, OFFICERS, PD_SCOPE_NONE },
+    { T(ISSUE_ASSESSMENT), pd_handle_issue_assessment, 0, OFFICERS, PD_SCOPE_NONE },
+    { T(CANCEL_ASSESSMENT), pd_handle_cancel_assessment, 0, OFFICERS, PD_SCOPE_NONE },
+    { T(GET_ASSESSMENT), pd_handle_get_assessment, 0, ASSESSMENT_READERS, PD_SCOPE_NONE },
+    { T(SEARCH_ASSESSMENTS), pd_handle_search_assessments, 0, OFFICERS | R(PIMPINAN) | R(AUDITOR),
+      PD_SCOPE_NONE },
+    { T(AMOUNT_DUE), pd_handle_amount_due, 0, ASSESSMENT_READERS, PD_SCOPE_NONE },
+    { T(ISSUE_BILL), pd_handle_issue_bill, 0, OFFICERS, PD_SCOPE_NONE },
+    { T(REGISTER_TAXPAYER), pd_handle_register_taxpayer, 0, R(PETUGAS_PAJAK), PD_SCOPE_NONE },
+    { T(FIND_TAXPAYER), pd_handle_find_taxpayer, 0, R(PETUGAS_PAJAK) | R(KASIR), PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS

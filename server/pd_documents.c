@@ -31,6 +31,10 @@ static const char *const kind_names[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_MEETING_MINUTES] = "MEETING_MINUTES",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_REJECTION_LETTER] = "REJECTION_LETTER",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_DECREE] = "DECREE",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD] = "SKRD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "SKPD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "STRD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "STPD",
 };
 
 /* Register titles, as the printed buku register heads them. */
@@ -41,6 +45,10 @@ static const char *const kind_titles[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_MEETING_MINUTES] = "Berita Acara Rapat",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_REJECTION_LETTER] = "Surat Penolakan",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_DECREE] = "Surat Keputusan Camat",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD] = "Surat Ketetapan Retribusi Daerah (SKRD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "Surat Ketetapan Pajak Daerah (SKPD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "Surat Tagihan Retribusi Daerah (STRD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "Surat Tagihan Pajak Daerah (STPD)",
 };
 
 const char *pd_doc_kind_db(int kind)

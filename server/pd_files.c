@@ -4,6 +4,8 @@
  */
 #include "pd_files.h"
 
+#include "pd_assess.h"
+
 #include "paten_calendar.h"
 #include "paten_error.h"
 #include "pd_alloc.h"
@@ -89,7 +91,7 @@ void *pd_msg_keep(struct pd_msg_buf *m, void *p)
 }
 
 /* Parses JSON text kept alive by m; NULL for "" or bad JSON (the database wrote it: never). */
-static JsonNode *parse(struct pd_msg_buf *m, const char *text)
+JsonNode *pd_msg_parse(struct pd_msg_buf *m, const char *text)
 {
     JsonParser *p;
 
@@ -104,7 +106,7 @@ static JsonNode *parse(struct pd_msg_buf *m, const char *text)
     return json_parser_get_root(p);
 }
 
-static char *member_str(JsonObject *o, const char *name)
+char *pd_json_str(JsonObject *o, const char *name)
 {
     JsonNode *n = o ? json_object_get_member(o, name) : NULL;
     const char *s = n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
@@ -113,10 +115,18 @@ static char *member_str(JsonObject *o, const char *name)
     return (char *)(s ? s : "");
 }
 
-static int64_t member_int(JsonObject *o, const char *name)
+int64_t pd_json_int(JsonObject *o, const char *name)
 {
     JsonNode *n = o ? json_object_get_member(o, name) : NULL;
     return n && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_int(n) : 0;
+}
+
+bool pd_json_bool(JsonObject *o, const char *name)
+{
+    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_BOOLEAN
+               ? json_node_get_boolean(n)
+               : false;
 }
 
 /* A JSON array of strings as a char ** kept by m. */
@@ -155,8 +165,8 @@ static Paten__FieldValue **field_values(struct pd_msg_buf *m, JsonArray *a, size
         JsonObject *o = json_array_get_object_element(a, i);
         Paten__FieldValue *v = pd_msg_keep(m, g_new0(Paten__FieldValue, 1));
         paten__field_value__init(v);
-        v->name = member_str(o, "name");
-        v->value = member_str(o, "value");
+        v->name = pd_json_str(o, "name");
+        v->value = pd_json_str(o, "value");
         out[(*n)++] = v;
     }
     return out;
@@ -190,15 +200,15 @@ static Paten__Document **documents(struct pd_msg_buf *m, JsonArray *a, size_t *n
         JsonObject *o = json_array_get_object_element(a, i);
         Paten__Document *d = pd_msg_keep(m, g_new0(Paten__Document, 1));
         paten__document__init(d);
-        d->kind = (Paten__DocumentKind)pd_doc_kind_from_db(member_str(o, "kind"));
-        d->number = member_str(o, "number");
-        d->issued_at_ms = member_int(o, "issued_at_ms");
-        d->issued_date = member_str(o, "issued_date");
-        d->amount = member_int(o, "amount");
-        d->verification = member_str(o, "verification");
-        d->signed_by_name = member_str(o, "signed_by");
-        d->signed_as = member_str(o, "signed_as");
-        d->voided_reason = member_str(o, "voided");
+        d->kind = (Paten__DocumentKind)pd_doc_kind_from_db(pd_json_str(o, "kind"));
+        d->number = pd_json_str(o, "number");
+        d->issued_at_ms = pd_json_int(o, "issued_at_ms");
+        d->issued_date = pd_json_str(o, "issued_date");
+        d->amount = pd_json_int(o, "amount");
+        d->verification = pd_json_str(o, "verification");
+        d->signed_by_name = pd_json_str(o, "signed_by");
+        d->signed_as = pd_json_str(o, "signed_as");
+        d->voided_reason = pd_json_str(o, "voided");
         out[(*n)++] = d;
     }
     return out;
@@ -235,52 +245,52 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
     f->resumes_to = (Paten__FileState)pd_file_state_from_db(S(16));
     f->applicant = pd_msg_keep(m, g_new0(Paten__Applicant, 1));
     pd_applicant_from_row(f->applicant, res, row, col0 + 17);
-    if ((o = as_object(parse(m, S(27)))) != NULL) {
+    if ((o = as_object(pd_msg_parse(m, S(27)))) != NULL) {
         f->representative = pd_msg_keep(m, g_new0(Paten__Representative, 1));
         paten__representative__init(f->representative);
-        f->representative->name = member_str(o, "name");
-        f->representative->nik = member_str(o, "nik");
-        f->representative->phone = member_str(o, "phone");
+        f->representative->name = pd_json_str(o, "name");
+        f->representative->nik = pd_json_str(o, "nik");
+        f->representative->phone = pd_json_str(o, "phone");
     }
-    f->fields = field_values(m, as_array(parse(m, S(28))), &f->n_fields);
-    f->requirements = string_list(m, as_array(parse(m, S(29))), &f->n_requirements);
+    f->fields = field_values(m, as_array(pd_msg_parse(m, S(28))), &f->n_fields);
+    f->requirements = string_list(m, as_array(pd_msg_parse(m, S(29))), &f->n_requirements);
     f->received_at_ms = I(30);
     f->deadline_ms = I(31);
     f->deadline_working_days = (uint32_t)I(32);
     f->paused_working_days = (uint32_t)I(33);
     f->returned_at_ms = I(34);
     f->returned_reason = S(35);
-    f->returned_missing = string_list(m, as_array(parse(m, S(36))), &f->n_returned_missing);
+    f->returned_missing = string_list(m, as_array(pd_msg_parse(m, S(36))), &f->n_returned_missing);
     f->survey_needed = B(37);
-    if ((o = as_object(parse(m, S(38)))) != NULL) {
+    if ((o = as_object(pd_msg_parse(m, S(38)))) != NULL) {
         Paten__SurveyReport *r = pd_msg_keep(m, g_new0(Paten__SurveyReport, 1));
         paten__survey_report__init(r);
-        r->date = member_str(o, "date");
+        r->date = pd_json_str(o, "date");
         r->team = string_list(m, json_object_get_array_member(o, "team"), &r->n_team);
-        r->findings = member_str(o, "findings");
+        r->findings = pd_json_str(o, "findings");
         r->measurements =
             field_values(m, json_object_get_array_member(o, "measurements"), &r->n_measurements);
-        r->filed_by_name = member_str(o, "filed_by");
-        r->filed_at_ms = member_int(o, "filed_at_ms");
-        r->number = member_str(o, "number");
+        r->filed_by_name = pd_json_str(o, "filed_by");
+        r->filed_at_ms = pd_json_int(o, "filed_at_ms");
+        r->number = pd_json_str(o, "number");
         f->survey = r;
     }
     {
-        JsonArray *a = as_array(parse(m, S(39)));
+        JsonArray *a = as_array(pd_msg_parse(m, S(39)));
         guint len = a ? json_array_get_length(a) : 0;
         f->meetings = pd_msg_keep(m, g_new0(Paten__MeetingMinutes *, len + 1));
         for (guint i = 0; i < len; i++) {
             JsonObject *mo = json_array_get_object_element(a, i);
             Paten__MeetingMinutes *mm = pd_msg_keep(m, g_new0(Paten__MeetingMinutes, 1));
             paten__meeting_minutes__init(mm);
-            mm->date = member_str(mo, "date");
+            mm->date = pd_json_str(mo, "date");
             mm->participants = string_list(m, json_object_get_array_member(mo, "participants"),
                                            &mm->n_participants);
-            mm->minutes = member_str(mo, "minutes");
-            mm->decision = member_str(mo, "decision");
-            mm->filed_by_name = member_str(mo, "filed_by");
-            mm->filed_at_ms = member_int(mo, "filed_at_ms");
-            mm->number = member_str(mo, "number");
+            mm->minutes = pd_json_str(mo, "minutes");
+            mm->decision = pd_json_str(mo, "decision");
+            mm->filed_by_name = pd_json_str(mo, "filed_by");
+            mm->filed_at_ms = pd_json_int(mo, "filed_at_ms");
+            mm->number = pd_json_str(mo, "number");
             f->meetings[f->n_meetings++] = mm;
         }
     }
@@ -298,8 +308,9 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
     f->withdrawn_reason = S(51);
     f->renewal_of_file_id = I(52);
     f->renewal_of_register_number = S(53);
-    f->documents = documents(m, as_array(parse(m, S(54))), &f->n_documents);
+    f->documents = documents(m, as_array(pd_msg_parse(m, S(54))), &f->n_documents);
     f->updated_at_ms = I(55);
+    f->assessment = pd_assessment_parse(m, S(59), false);
     f->overdue = pd_file_state_running(f->state) && now_ms > f->deadline_ms;
 #undef S
 #undef I
@@ -421,6 +432,10 @@ bool pd_file_reply_build(Paten__FileReply *reply, struct pd_msg_buf *m,
     return true;
 }
 
+#define STATE_AWAITING_ASSESSMENT PATEN__FILE_STATE__FILE_STATE_AWAITING_ASSESSMENT
+#define ASSESSOR_ROLES \
+    (PD_ROLE_BIT(PATEN__ROLE__ROLE_PETUGAS_SKRD) | PD_ROLE_BIT(PATEN__ROLE__ROLE_PETUGAS_PAJAK))
+
 /* Who sees a file's events: the kecamatan's own staff, and the readers of the region. */
 #define FILE_EVENT_ROLES                                                                      \
     (PD_ROLE_BIT(PATEN__ROLE__ROLE_LOKET) | PD_ROLE_BIT(PATEN__ROLE__ROLE_CAMAT) |            \
@@ -430,6 +445,13 @@ bool pd_file_reply_build(Paten__FileReply *reply, struct pd_msg_buf *m,
 
 void pd_file_add_event(struct pd_db_batch *b, int64_t at_ms, int64_t region_id,
                        const Paten__File *f, const char *action)
+{
+    pd_file_add_event_to(b, at_ms, region_id, f->office_id, FILE_EVENT_ROLES, f, action);
+}
+
+void pd_file_add_event_to(struct pd_db_batch *b, int64_t at_ms, int64_t region_id,
+                          int64_t office_id, pd_roleset roles, const Paten__File *f,
+                          const char *action)
 {
     Paten__Event ev = PATEN__EVENT__INIT;
     Paten__FileChanged fc = PATEN__FILE_CHANGED__INIT;
@@ -441,7 +463,7 @@ void pd_file_add_event(struct pd_db_batch *b, int64_t at_ms, int64_t region_id,
     ev.at_ms = at_ms;
     ev.body_case = PATEN__EVENT__BODY_FILE_CHANGED;
     ev.file_changed = &fc;
-    pd_event_add(b, at_ms, "FILE_CHANGED", region_id, f->office_id, FILE_EVENT_ROLES, 0, &ev);
+    pd_event_add(b, at_ms, "FILE_CHANGED", region_id, office_id, roles, 0, &ev);
 }
 
 void pd_acting_as(const struct pd_request *req, const char *office_name, char *out, size_t cap)
@@ -482,6 +504,8 @@ static void op_free(void *arg)
     for (int i = 0; i < PD_FL__COUNT; i++)
         free(op->lock[i]);
     free(op->closed);
+    if (op->data && op->spec->free_data)
+        op->spec->free_data(op->data);
     free(op->data);
     free(op);
 }
@@ -534,6 +558,23 @@ static void op_written(struct pd_db_txn *t, const struct pd_db_result *r, void *
     }
     b = pd_db_batch_new();
     pd_file_add_event(b, req->now_ms, req->session->region_id, reply.file, op->action);
+    /* The assessing office's queue shows files entering and leaving AWAITING_ASSESSMENT. */
+    if (pd_file_op_int(op, PD_FL_ASSESSOR_OFFICE_ID) != 0 &&
+        (op->state == STATE_AWAITING_ASSESSMENT || op->to_state == STATE_AWAITING_ASSESSMENT))
+        pd_file_add_event_to(b, req->now_ms, req->session->region_id,
+                             pd_file_op_int(op, PD_FL_ASSESSOR_OFFICE_ID), ASSESSOR_ROLES,
+                             reply.file, op->action);
+    if (op->spec->finish) {
+        const ProtobufCMessage *other = op->spec->finish(op, r, &reply, b, &m);
+        if (other) {
+            pd_info(req->conn_id, "file %s: %s by %s", reply.file->register_number, op->action,
+                    req->session->username);
+            pd_idem_commit(req, t, b, other);
+            pd_msg_buf_clear(&m);
+            op_free(op);
+            return;
+        }
+    }
     pd_info(req->conn_id, "file %s: %s by %s (%s -> %s)", reply.file->register_number, op->action,
             req->session->username, pd_file_state_db(op->state),
             op->to_state ? pd_file_state_db(op->to_state) : pd_file_state_db(op->state));
@@ -555,6 +596,8 @@ static void op_change(struct pd_file_op *op)
     op->spec->change(op, b);
     if (op->doc_kind)
         pd_doc_add_insert(b, &op->doc, req->session->user_id);
+    if (op->spec->after_doc)
+        op->spec->after_doc(op, b);
     after = g_strdup_printf("{\"register_number\": \"%s\", \"action\": \"%s\", \"from\": \"%s\", "
                             "\"to\": \"%s\", \"version\": %lld, \"document\": \"%s\", "
                             "\"note\": \"%s\"}",
@@ -563,8 +606,10 @@ static void op_change(struct pd_file_op *op)
                             pd_file_state_db(op->to_state ? op->to_state : op->state),
                             (long long)op->version + 1, op->doc_kind ? op->doc.number : "", note);
     snprintf(idtext, sizeof idtext, "%lld", (long long)op->file_id);
-    pd_audit_add(b, req, pd_file_op_int(op, PD_FL_OFFICE_ID), op->action, "file", idtext, NULL,
-                 after);
+    pd_audit_add(b, req,
+                 op->spec->by_assessor ? req->session->office_id
+                                       : pd_file_op_int(op, PD_FL_OFFICE_ID),
+                 op->action, "file", idtext, NULL, after);
     pd_file_add_readback(b, op->file_id, req->session->region_id);
     pd_db_txn_run(op->t, b, op_written, op);
 }
@@ -604,11 +649,20 @@ static void op_claimed(struct pd_request *req, struct pd_db_txn *t, const struct
     for (int i = 0; i < PD_FL__COUNT; i++)
         op->lock[i] = pd_xstrdup(pd_db_str(res, 0, i));
     op->state = pd_file_state_from_db(pd_file_op_col(op, PD_FL_STATE));
-    if (pd_file_op_int(op, PD_FL_OFFICE_ID) != req->session->office_id) {
+    if (op->spec->by_assessor) {
+        if (pd_file_op_int(op, PD_FL_ASSESSOR_OFFICE_ID) != req->session->office_id) {
+            pd_file_op_refuse(op, PATEN_ERR_PERMISSION_DENIED,
+                              "Berkas ini tidak ditetapkan oleh kantor Anda", "file_id",
+                              "another office assesses this file's fee");
+            return;
+        }
+    } else if (pd_file_op_int(op, PD_FL_OFFICE_ID) != req->session->office_id) {
         pd_file_op_refuse(op, PATEN_ERR_PERMISSION_DENIED, "Berkas ini milik kecamatan lain",
                           "file_id", "the file belongs to another office");
         return;
     }
+    if (op->spec->any_version)
+        op->version = pd_file_op_int(op, PD_FL_VERSION);
     if (pd_file_op_int(op, PD_FL_VERSION) != op->version) {
         snprintf(detail, sizeof detail, "version %lld is stale; the file is at version %lld, %s",
                  (long long)op->version, (long long)pd_file_op_int(op, PD_FL_VERSION),
@@ -638,12 +692,16 @@ static void op_claimed(struct pd_request *req, struct pd_db_txn *t, const struct
         op->cal.closed = op->closed;
         op->cal.n_closed = (size_t)PQntuples(days);
     }
+    op->reads = r;
+    op->first_read = op->spec->needs_calendar ? 2 : 1;
     if (op->spec->check && op->spec->check(op) < 0)
         return;
+    op->reads = NULL;
     if (op->doc_kind) {
         struct pd_db_batch *b = pd_db_batch_new();
         op->doc.kind = op->doc_kind;
-        op->doc.office_id = pd_file_op_int(op, PD_FL_OFFICE_ID);
+        op->doc.office_id =
+            op->spec->by_assessor ? req->session->office_id : pd_file_op_int(op, PD_FL_OFFICE_ID);
         op->doc.region_id = pd_file_op_int(op, PD_FL_REGION_ID);
         snprintf(op->doc.region_code, sizeof op->doc.region_code, "%s",
                  pd_file_op_col(op, PD_FL_REGION_CODE));
@@ -671,7 +729,7 @@ void pd_file_op_start(struct pd_request *req, const struct pd_file_op_spec *spec
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "file_id", "file_id is required");
         return;
     }
-    if (version <= 0) {
+    if (version <= 0 && !spec->any_version) {
         free(data);
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "version",
                         "send the version of the file you saw");
@@ -696,5 +754,7 @@ void pd_file_op_start(struct pd_request *req, const struct pd_file_op_spec *spec
         pd_db_param_int(b, file_id);
         pd_db_param_int(b, req->now_ms);
     }
+    if (spec->add_reads)
+        spec->add_reads(op, b);
     pd_idem_begin(req, b, op_claimed, op, op_free);
 }

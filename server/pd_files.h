@@ -26,6 +26,7 @@
 #include "pd_sql.h"
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -45,6 +46,13 @@ struct pd_msg_buf {
 void pd_msg_buf_init(struct pd_msg_buf *m);
 void pd_msg_buf_clear(struct pd_msg_buf *m);
 void *pd_msg_keep(struct pd_msg_buf *m, void *p);
+/* Parses JSON text kept alive by m; NULL for "" or bad JSON. */
+JsonNode *pd_msg_parse(struct pd_msg_buf *m, const char *text);
+/* A member of a JSON object: its string ("" when missing or not a string), its integer (0), its
+ * boolean (false). */
+char *pd_json_str(JsonObject *o, const char *name);
+int64_t pd_json_int(JsonObject *o, const char *name);
+bool pd_json_bool(JsonObject *o, const char *name);
 
 /* Fills f from the PD_SQL_FILE_NCOLS columns of res at col0. Strings point into res or into m. */
 void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res, int row, int col0,
@@ -69,6 +77,11 @@ bool pd_file_reply_build(Paten__FileReply *reply, struct pd_msg_buf *m,
 void pd_file_add_event(struct pd_db_batch *b, int64_t at_ms, int64_t region_id,
                        const Paten__File *f, const char *action);
 
+/* The same, to office_id's holders of roles (the assessing office's officers). */
+void pd_file_add_event_to(struct pd_db_batch *b, int64_t at_ms, int64_t region_id,
+                          int64_t office_id, pd_roleset roles, const Paten__File *f,
+                          const char *action);
+
 /* "a.n. Camat <office>" when the caller acts in a delegated role, else "". */
 void pd_acting_as(const struct pd_request *req, const char *office_name, char *out, size_t cap);
 
@@ -87,6 +100,24 @@ struct pd_file_op_spec {
     int (*check)(struct pd_file_op *op);
     /* Adds the change's statements, after the history row (the UPDATE of the file first). */
     void (*change)(struct pd_file_op *op, struct pd_db_batch *b);
+    /* The office that assesses the file's fee makes the change (an SKRD / SKPD), not the
+     * kecamatan: the office check, the document's register and the audit chain are its. */
+    bool by_assessor;
+    /* The change does not depend on the version the client saw (it sends none). */
+    bool any_version;
+    /* Optional: adds reads to the first round trip, after the lock; check finds their results
+     * in op->reads from op->first_read on (valid during check only). */
+    void (*add_reads)(struct pd_file_op *op, struct pd_db_batch *b);
+    /* Optional: adds statements after the document's row (rows that refer to it). */
+    void (*after_doc)(struct pd_file_op *op, struct pd_db_batch *b);
+    /* Optional: after the change and the read-back (r: the last round trip's results, the
+     * read-back last), adds further events to events and returns the reply to send instead of
+     * the FileReply (kept by m), or NULL for the FileReply. */
+    const ProtobufCMessage *(*finish)(struct pd_file_op *op, const struct pd_db_result *r,
+                                      const Paten__FileReply *fr, struct pd_db_batch *events,
+                                      struct pd_msg_buf *m);
+    /* Optional: frees what op->data points to (op->data itself is then freed with free). */
+    void (*free_data)(void *data);
 };
 
 struct pd_file_op {
@@ -105,8 +136,10 @@ struct pd_file_op {
     paten_day *closed;
     struct pd_doc doc;
     char actor_as[160];
-    char note[512]; /* the history row's note */
-    void *data;     /* the change's own state (freed with free) */
+    char note[512];                   /* the history row's note */
+    const struct pd_db_result *reads; /* during check: the first round trip (spec->add_reads) */
+    int first_read;                   /* the index of the first of add_reads' results */
+    void *data;                       /* the change's own state (freed with free) */
 };
 
 /* Runs spec on the request's file (see the banner). data is the change's own state, freed with

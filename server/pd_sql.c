@@ -360,7 +360,8 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "(extract(hour FROM o.closes) * 60 + extract(minute FROM o.closes))::int, s.code, "
         "sv.validity_unit::text, sv.validity_amount, f.requirements::text, "
         "ts_to_ms(f.received_at), f.deadline_working_days, sv.fields::text, f.region_id, "
-        "f.register_number, sv.survey::text, sv.requirements::text, o.name "
+        "f.register_number, sv.survey::text, sv.requirements::text, o.name, sv.fee::text, "
+        "coalesce(sv.assessor_office_id, 0), coalesce(sv.treasurer_office_id, 0) "
         "FROM files f JOIN applicants a ON a.id = f.applicant_id "
         "JOIN offices o ON o.id = f.office_id JOIN regions r ON r.id = f.region_id "
         "JOIN services s ON s.id = f.service_id JOIN service_versions sv "
@@ -487,6 +488,139 @@ static const char *const sql_text[PD_STMT__COUNT] = {
     [PD_STMT_USER_IN_OFFICE] =
         "SELECT v.id, v.name, v.roles FROM user_view v WHERE v.id = $1::bigint "
         "AND v.office_id = $2::bigint AND v.active",
+
+    /* ---- tariffs, regimes, taxpayers (pd_tariffs.c): rows as row_to_json text ---- */
+    /* The region's tariffs: each code's latest version, or every version with $2. */
+    [PD_STMT_TARIFFS_LIST] =
+        "SELECT row_to_json(v)::text FROM tariff_view v WHERE v.region_id = $1::bigint AND "
+        "($2::boolean OR v.version = (SELECT max(t.version) FROM tariffs t "
+        "WHERE t.region_id = v.region_id AND t.code = v.code)) ORDER BY v.code, v.version",
+    /* The latest version of a code (the region's row locked, so savers queue). */
+    [PD_STMT_TARIFF_LATEST] =
+        "SELECT coalesce((SELECT max(version) FROM tariffs WHERE region_id = $1::bigint "
+        "AND code = $2::text), 0) FROM regions WHERE id = $1::bigint FOR UPDATE",
+    [PD_STMT_TARIFF_INSERT] =
+        "INSERT INTO tariffs (region_id, code, version, service_code, name, formula, "
+        "legal_basis, effective_from, rounding_mode, rounding_unit, inputs, created_at, "
+        "created_by) VALUES ($1::bigint, $2::text, $3::int, $4::text, $5::text, "
+        "$6::tariff_formula, $7::text, $8::date, $9::rounding_mode, $10::bigint, $11::jsonb, "
+        "ms_to_ts($12::bigint), $13::bigint) RETURNING id",
+    [PD_STMT_TARIFF_GET] = "SELECT row_to_json(v)::text FROM tariff_view v WHERE v.id = $1::bigint",
+    [PD_STMT_REGIMES_LIST] =
+        "SELECT row_to_json(v)::text FROM regime_view v WHERE v.region_id = $1::bigint "
+        "ORDER BY v.version",
+    [PD_STMT_REGIME_LATEST] =
+        "SELECT coalesce((SELECT max(version) FROM interest_regimes WHERE region_id = "
+        "$1::bigint), 0) FROM regions WHERE id = $1::bigint FOR UPDATE",
+    [PD_STMT_REGIME_INSERT] =
+        "INSERT INTO interest_regimes (region_id, version, name, legal_basis, effective_from, "
+        "monthly_bp, max_months, started_month_counts, rounding_mode, rounding_unit, due_days, "
+        "created_at, created_by) VALUES ($1::bigint, $2::int, $3::text, $4::text, $5::date, "
+        "$6::int, $7::int, $8::boolean, $9::rounding_mode, $10::bigint, $11::int, "
+        "ms_to_ts($12::bigint), $13::bigint) RETURNING id",
+    [PD_STMT_REGIME_GET] = "SELECT row_to_json(v)::text FROM regime_view v WHERE v.id = $1::bigint",
+    /* ($1 region, $2 office, $3 name, $4 address, $5 NIK, $6 NIB, $7 at, $8 by) */
+    [PD_STMT_TAXPAYER_REGISTER] =
+        "SELECT taxpayer_register($1::bigint, $2::bigint, $3::text, $4::text, $5::text, "
+        "$6::text, ms_to_ts($7::bigint), $8::bigint)",
+    [PD_STMT_TAXPAYER_GET] =
+        "SELECT row_to_json(v)::text FROM taxpayer_view v WHERE v.id = $1::bigint "
+        "AND v.region_id = $2::bigint",
+    /* By NPWPD, NIK or NIB. */
+    [PD_STMT_TAXPAYER_FIND] =
+        "SELECT row_to_json(v)::text FROM taxpayer_view v WHERE v.region_id = $1::bigint "
+        "AND (v.npwpd = upper($2::text) OR v.nik = $2::text OR v.nib = $2::text) LIMIT 1",
+
+    /* ---- assessments (pd_assess.c) ---- */
+    /* What assessing file $1 rests on at business time $2: the tariff version in force on the
+     * region's local day, the interest regime in force, the survey's measurements, the form's
+     * fields, the latest assessment (its id, whether cancelled), the file's basics. */
+    [PD_STMT_ASSESS_CONTEXT] =
+        "SELECT coalesce(row_to_json(t)::text, ''), coalesce(row_to_json(ir)::text, ''), "
+        "coalesce((SELECT y.measurements::text FROM file_surveys y WHERE y.file_id = f.id), "
+        "'[]'), f.fields::text, coalesce(la.id, 0), la.cancelled IS TRUE, f.state::text, "
+        "f.version, f.region_id, coalesce(sv.assessor_office_id, 0), sv.fee::text, "
+        "to_char((ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date, 'YYYY-MM-DD'), "
+        "r.time_zone "
+        "FROM files f JOIN services s ON s.id = f.service_id "
+        "JOIN service_versions sv ON sv.service_id = f.service_id "
+        "AND sv.version = f.service_version JOIN regions r ON r.id = f.region_id "
+        "LEFT JOIN LATERAL (SELECT * FROM tariff_view t WHERE t.region_id = f.region_id "
+        "AND t.service_code = s.code AND t.effective_from::date <= "
+        "(ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date "
+        "ORDER BY t.effective_from DESC, t.version DESC, t.id DESC LIMIT 1) t ON true "
+        "LEFT JOIN LATERAL (SELECT * FROM regime_view i WHERE i.region_id = f.region_id "
+        "AND i.effective_from::date <= (ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date "
+        "ORDER BY i.effective_from DESC, i.version DESC LIMIT 1) ir ON true "
+        "LEFT JOIN LATERAL (SELECT a.id, EXISTS (SELECT 1 FROM assessment_cancellations c "
+        "WHERE c.assessment_id = a.id) AS cancelled FROM assessments a WHERE a.file_id = f.id "
+        "ORDER BY a.id DESC LIMIT 1) la ON true WHERE f.id = $1::bigint",
+    /* Office $1's queue: files waiting for its assessment, the longest waiting first. */
+    [PD_STMT_ASSESS_QUEUE] =
+        "SELECT " SUMMARIES ", ko.name, sv.fee::text, q.requested_ms, "
+        "EXISTS (SELECT 1 FROM assessments a WHERE a.file_id = v.id) "
+        "FROM files f JOIN file_summary_view v ON v.id = f.id "
+        "JOIN service_versions sv ON sv.service_id = f.service_id "
+        "AND sv.version = f.service_version JOIN offices ko ON ko.id = f.office_id "
+        "CROSS JOIN LATERAL (SELECT coalesce((SELECT ts_to_ms(max(h.at)) FROM file_history h "
+        "WHERE h.file_id = f.id AND h.to_state = 'AWAITING_ASSESSMENT'), v.updated_at_ms) "
+        "AS requested_ms) q "
+        "WHERE f.state = 'AWAITING_ASSESSMENT' AND sv.assessor_office_id = $1::bigint "
+        "ORDER BY q.requested_ms, f.id LIMIT 500",
+    /* ($1 file, $2 region, $3 office, $4 treasurer, $5 kind, $6 document number, $7 tariff,
+     * $8 regime, $9 principal, $10 issued at, $11 issued date, $12 due date, $13 by, $14 trace,
+     * $15 taxpayer, $16 SPTPD number, $17 SPTPD date); replaces the file's latest cancelled one. */
+    [PD_STMT_ASSESS_INSERT] =
+        "INSERT INTO assessments (file_id, region_id, office_id, treasurer_office_id, kind, "
+        "document_id, number, tariff_id, regime_id, principal, issued_at, issued_date, "
+        "due_date, issued_by, trace, taxpayer_id, sptpd_number, sptpd_date, replaces_id) "
+        "SELECT $1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::assessment_kind, d.id, "
+        "d.number, $7::bigint, $8::bigint, $9::bigint, ms_to_ts($10::bigint), $11::date, "
+        "$12::date, $13::bigint, $14::jsonb, $15::bigint, $16::text, $17::date, "
+        "(SELECT max(a.id) FROM assessments a WHERE a.file_id = $1::bigint) "
+        "FROM documents d WHERE d.number = $6::text",
+    [PD_STMT_ASSESS_BY_NUMBER] =
+        "SELECT row_to_json(v)::text FROM assessment_view v WHERE v.number = $1::text",
+    /* By id ($1, or 0) or number ($2) in region $3, with its regime. */
+    [PD_STMT_ASSESS_GET] =
+        "SELECT row_to_json(v)::text, row_to_json(i)::text, v.file_office_id, v.file_state, "
+        "v.region_id, r.time_zone FROM assessment_view v JOIN regime_view i ON i.id = v.regime_id "
+        "JOIN regions r ON r.id = v.region_id "
+        "WHERE (v.id = $1::bigint OR v.number = $2::text) AND v.region_id = $3::bigint",
+    [PD_STMT_ASSESS_LATEST_OF_FILE] =
+        "SELECT row_to_json(v)::text, v.status, v.id, v.number FROM assessment_view v "
+        "WHERE v.file_id = $1::bigint ORDER BY v.id DESC LIMIT 1",
+    /* The register: office $1 (0: the whole region $2), $3 text in the number, the file's
+     * number or the applicant's name; $4 year (0: any), $5 status ('' any); $6 offset, $7 limit. */
+    [PD_STMT_ASSESS_SEARCH] =
+        "SELECT row_to_json(v)::text, count(*) OVER () FROM assessment_view v "
+        "WHERE v.region_id = $2::bigint AND ($1::bigint = 0 OR v.office_id = $1::bigint) "
+        "AND ($3::text = '' OR v.number ILIKE '%' || $3::text || '%' "
+        "OR v.file_register_number ILIKE '%' || $3::text || '%' "
+        "OR v.applicant_name ILIKE '%' || $3::text || '%') "
+        "AND ($4::int = 0 OR left(v.issued_date, 4)::int = $4::int) "
+        "AND ($5::text = '' OR v.status = $5::text) ORDER BY v.id DESC "
+        "OFFSET $6::int LIMIT $7::int",
+    [PD_STMT_ASSESS_CANCEL] =
+        "INSERT INTO assessment_cancellations (assessment_id, reason, cancelled_at, "
+        "cancelled_by) VALUES ($1::bigint, $2::text, ms_to_ts($3::bigint), $4::bigint)",
+    [PD_STMT_DOCUMENT_VOID] =
+        "INSERT INTO document_voids (document_id, reason, voided_at, voided_by) "
+        "SELECT d.id, $2::text, ms_to_ts($3::bigint), $4::bigint FROM documents d "
+        "WHERE d.number = $1::text",
+    /* ($1 assessment, $2 document number, $3 kind, $4 as of, $5 months, $6 principal,
+     * $7 interest, $8 at, $9 by) */
+    [PD_STMT_BILL_INSERT] =
+        "INSERT INTO bills (assessment_id, document_id, kind, number, as_of, months, principal, "
+        "interest, issued_at, issued_by) SELECT $1::bigint, d.id, $3::text, d.number, $4::date, "
+        "$5::int, $6::bigint, $7::bigint, ms_to_ts($8::bigint), $9::bigint FROM documents d "
+        "WHERE d.number = $2::text RETURNING id",
+    /* The bill of assessment $1 for day $2, if issued. */
+    [PD_STMT_BILL_FIND] =
+        "SELECT b.id, b.kind, b.number, to_char(b.as_of, 'YYYY-MM-DD'), b.months, b.principal, "
+        "b.interest, ts_to_ms(b.issued_at), u.name, d.verification FROM bills b "
+        "JOIN users u ON u.id = b.issued_by JOIN documents d ON d.id = b.document_id "
+        "WHERE b.assessment_id = $1::bigint AND b.as_of = $2::date ORDER BY b.id DESC LIMIT 1",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

@@ -102,7 +102,29 @@
     X(DISPOSITION_OPEN, 4)        \
     X(DISPOSITION_COMPLETE, 4)    \
     X(INBOX, 4)                   \
-    X(USER_IN_OFFICE, 2)
+    X(USER_IN_OFFICE, 2)          \
+    X(TARIFFS_LIST, 2)            \
+    X(TARIFF_LATEST, 2)           \
+    X(TARIFF_INSERT, 13)          \
+    X(TARIFF_GET, 1)              \
+    X(REGIMES_LIST, 1)            \
+    X(REGIME_LATEST, 1)           \
+    X(REGIME_INSERT, 13)          \
+    X(REGIME_GET, 1)              \
+    X(TAXPAYER_REGISTER, 8)       \
+    X(TAXPAYER_GET, 2)            \
+    X(TAXPAYER_FIND, 2)           \
+    X(ASSESS_CONTEXT, 2)          \
+    X(ASSESS_QUEUE, 1)            \
+    X(ASSESS_INSERT, 17)          \
+    X(ASSESS_BY_NUMBER, 1)        \
+    X(ASSESS_GET, 3)              \
+    X(ASSESS_LATEST_OF_FILE, 1)   \
+    X(ASSESS_SEARCH, 7)           \
+    X(ASSESS_CANCEL, 4)           \
+    X(DOCUMENT_VOID, 4)           \
+    X(BILL_INSERT, 9)             \
+    X(BILL_FIND, 2)
 
 enum pd_stmt {
 #define PD_SQL_ENUM(name, nparams) PD_STMT_##name,
@@ -142,7 +164,7 @@ const struct pd_sql_info *pd_sql_info(enum pd_stmt stmt);
     "d.valid_from_ms, d.valid_until_ms, d.reason, d.ended_at_ms, d.office_id"
 #define PD_SQL_DELEGATION_NCOLS 12
 
-/* The 59 columns of a File, from file_view v (read by pd_file_from_row). */
+/* The 60 columns of a File, from file_view v (read by pd_file_from_row). */
 #define PD_SQL_FILE_COLUMNS                                                                      \
     "v.id, v.version, v.register_number, v.office_id, v.office_code, v.office_name, "            \
     "v.service_id, v.service_version, v.service_code, v.service_name, v.kind, v.survey_policy, " \
@@ -154,8 +176,9 @@ const struct pd_sql_info *pd_sql_info(enum pd_stmt stmt);
     "v.meetings, v.recommended_can_process, v.recommendation_note, v.decision_reason, "          \
     "v.agency_document_number, v.sk_number, v.signed_at_ms, v.signed_by_name, v.signed_as, "     \
     "v.valid_until, v.handed_over_at_ms, v.handed_to_name, v.withdrawn_reason, v.renewal_of, "   \
-    "v.renewal_of_number, v.documents, v.updated_at_ms, v.region_id, v.has_fee, v.forwarded"
-#define PD_SQL_FILE_NCOLS 59
+    "v.renewal_of_number, v.documents, v.updated_at_ms, v.region_id, v.has_fee, v.forwarded, "   \
+    "v.assessment"
+#define PD_SQL_FILE_NCOLS 60
 
 /* The 11 columns of a FileSummary, from file_summary_view v. */
 #define PD_SQL_FILE_SUMMARY_COLUMNS                                                       \
@@ -210,6 +233,9 @@ enum pd_file_lock_col {
     PD_FL_SURVEY_POLICY,
     PD_FL_SERVICE_REQUIREMENTS,
     PD_FL_OFFICE_NAME,
+    PD_FL_FEE,
+    PD_FL_ASSESSOR_OFFICE_ID,
+    PD_FL_TREASURER_OFFICE_ID,
     PD_FL__COUNT
 };
 

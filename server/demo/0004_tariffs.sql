@@ -23,7 +23,7 @@ FROM (VALUES
        {"label": "Indeks terintegrasi (kelas bangunan)", "source": "TABLE", "field": "kelas_bangunan",
         "table": {"PERMANEN": "1", "SEMI_PERMANEN": "0.75", "DARURAT": "0.5"}},
        {"label": "Indeks kegiatan (fungsi bangunan)", "source": "TABLE", "field": "fungsi_bangunan",
-        "table": {"HUNIAN": "1", "KEAGAMAAN": "0", "USAHA": "1.5", "SOSIAL_BUDAYA": "0.5", "KHUSUS": "2"}},
+        "table": {"HUNIAN": "0.5", "KEAGAMAAN": "0", "USAHA": "1.5", "SOSIAL_BUDAYA": "0.75", "KHUSUS": "2"}},
        {"label": "Harga satuan (Rp per m2)", "source": "CONSTANT", "value": "12500"}]'),
     ('temanggung', 'ho', 'ho', 'Retribusi Izin Gangguan', 'HO',
      'Peraturan Daerah Kabupaten Temanggung Nomor 12 Tahun 2012 tentang Retribusi Izin Gangguan',

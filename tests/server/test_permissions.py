@@ -19,6 +19,7 @@ PUBLIC = "public"
 # The rules, written down independently of the server's table.
 KEC_STAFF = {"LOKET", "CAMAT", "SEKRETARIAT", "TIM_TEKNIS"}
 FILE_READERS = KEC_STAFF | {"KASIR", "PIMPINAN", "AUDITOR"}
+OFFICERS = {"PETUGAS_SKRD", "PETUGAS_PAJAK"}
 
 SPEC = {
     "Hello": PUBLIC, "Ping": PUBLIC, "Login": PUBLIC, "Resume": PUBLIC, "SetTestClock": PUBLIC,
@@ -33,7 +34,7 @@ SPEC = {
     "SaveService": {"ADMIN"},
     "VerifyDocument": PUBLIC, "GetSigningKeys": PUBLIC,
     "FindApplicant": FILE_READERS, "GetFile": FILE_READERS, "SearchFiles": FILE_READERS,
-    "ListRegister": FILE_READERS,
+    "ListRegister": FILE_READERS | {"PETUGAS_SKRD", "PETUGAS_PAJAK"},
     "TakeIn": {"LOKET"}, "ResumeFile": {"LOKET"}, "WithdrawFile": {"LOKET"},
     "HandOver": {"LOKET"}, "ReturnFile": KEC_STAFF, "Dispose": KEC_STAFF,
     "SetSurvey": {"CAMAT"}, "Decide": {"CAMAT"}, "Forward": {"CAMAT"}, "Sign": {"CAMAT"},
@@ -41,6 +42,13 @@ SPEC = {
     "Recommend": {"SEKRETARIAT"}, "RecordAgencyOutcome": {"LOKET", "SEKRETARIAT"},
     "Inbox": KEC_STAFF | {"KASIR"}, "OpenDisposition": KEC_STAFF | {"KASIR"},
     "CompleteDisposition": KEC_STAFF | {"KASIR"},
+    "ListTariffs": {"ADMIN", "PETUGAS_SKRD", "PETUGAS_PAJAK", "PIMPINAN", "AUDITOR"},
+    "SaveTariff": {"ADMIN"}, "ListInterestRegimes": ANY, "SaveInterestRegime": {"ADMIN"},
+    "AssessmentQueue": OFFICERS, "PreviewAssessment": OFFICERS, "IssueAssessment": OFFICERS,
+    "CancelAssessment": OFFICERS, "IssueBill": OFFICERS,
+    "GetAssessment": FILE_READERS | OFFICERS, "AmountDue": FILE_READERS | OFFICERS,
+    "SearchAssessments": OFFICERS | {"PIMPINAN", "AUDITOR"},
+    "RegisterTaxpayer": {"PETUGAS_PAJAK"}, "FindTaxpayer": {"PETUGAS_PAJAK", "KASIR"},
 }
 
 # A demo user holding exactly each role, at an office of the Temanggung region (not region-wide,
