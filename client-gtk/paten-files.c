@@ -188,7 +188,6 @@ const char *paten_history_action_name(const char *action)
         { "AGENCY_REJECTED", N_("Rejected by the agency") },
         { "ASSESSMENT_REQUESTED", N_("Fee assessment requested") },
         { "ASSESSED", N_("Fee assessed") },
-        { "ASSESSMENT_ISSUED", N_("Fee assessed") },
         { "ASSESSMENT_CANCELLED", N_("Fee assessment cancelled") },
         { "SIGNED", N_("Decree signed") },
         { "HANDED_OVER", N_("Handed over to the applicant") },
@@ -393,6 +392,11 @@ char *paten_decimal_display(const char *canonical)
     size_t n;
     GString *out = g_string_new(NULL);
 
+    /* Anything else (a table's key such as "HUNIAN", an empty value) is shown as it is. */
+    if (!g_regex_match_simple("^-?[0-9]+(\\.[0-9]+)?$", s, 0, 0)) {
+        g_string_append(out, s);
+        return g_string_free(out, FALSE);
+    }
     if (*s == '-') {
         g_string_append_c(out, '-');
         s++;

@@ -68,7 +68,8 @@ char *paten_decimal_parse(const char *text);
 /* Compares two canonical decimals exactly (no floating point): <0, 0, >0. */
 int paten_decimal_compare(const char *a, const char *b);
 
-/* A canonical decimal written the Indonesian way: "1.500", "72,5". Caller frees. */
+/* A canonical decimal written the Indonesian way: "1.500", "72,5"; text that is not one
+ * ("HUNIAN") as it is. Caller frees. */
 char *paten_decimal_display(const char *canonical);
 
 /*
