@@ -25,6 +25,8 @@
 struct _PatenAssessDialog {
     GtkDialog parent_instance;
 
+    GtkScrolledWindow *scroller;
+    GtkBox *content_box;
     GtkLabel *file_label;
     GtkLabel *applicant_label;
     GtkSpinner *spinner;
@@ -260,7 +262,7 @@ static void show_result(PatenAssessDialog *self, const Paten__Assessment *a)
     add_pair(g, &row, _("Legal basis"), a->legal_basis);
     add_pair(g, &row, _("Late interest"), a->interest_regime);
     if (a->number[0] != '\0')
-        add_pair(g, &row, _("Number"), a->number);
+        add_pair(g, &row, C_("document", "Number"), a->number);
     gtk_label_set_text(self->amount_label, amount);
     /* TRANSLATORS: the accessible name of the amount: "Jumlah ketetapan Rp 1.012.500". */
     name = g_strdup_printf(_("Amount assessed %s"), amount);
@@ -861,6 +863,8 @@ static void paten_assess_dialog_class_init(PatenAssessDialogClass *klass)
     G_OBJECT_CLASS(klass)->dispose = paten_assess_dialog_dispose;
     G_OBJECT_CLASS(klass)->finalize = paten_assess_dialog_finalize;
     gtk_widget_class_set_template_from_resource(wc, "/id/paten/desk/paten-assess-dialog.ui");
+    gtk_widget_class_bind_template_child(wc, PatenAssessDialog, scroller);
+    gtk_widget_class_bind_template_child(wc, PatenAssessDialog, content_box);
     gtk_widget_class_bind_template_child(wc, PatenAssessDialog, file_label);
     gtk_widget_class_bind_template_child(wc, PatenAssessDialog, applicant_label);
     gtk_widget_class_bind_template_child(wc, PatenAssessDialog, spinner);
@@ -911,6 +915,9 @@ static void paten_assess_dialog_init(PatenAssessDialog *self)
     self->cancel = g_cancellable_new();
     self->corrections = g_ptr_array_new_with_free_func(correction_free);
     gtk_widget_init_template(GTK_WIDGET(self));
+    /* Tab (and a screen reader moving the focus) scrolls the focused field into view. */
+    gtk_container_set_focus_vadjustment(GTK_CONTAINER(self->content_box),
+                                        gtk_scrolled_window_get_vadjustment(self->scroller));
     g_signal_connect_object(self->correction_combo, "changed",
                             G_CALLBACK(on_correction_field_changed), self, 0);
 }

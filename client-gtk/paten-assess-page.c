@@ -575,7 +575,7 @@ static void paten_assess_page_init(PatenAssessPage *self)
                                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                      G_TYPE_STRING, G_TYPE_STRING);
     gtk_tree_view_set_model(self->register_tree, GTK_TREE_MODEL(self->store));
-    add_column(self, _("Number"), COL_NUMBER, FALSE);
+    add_column(self, C_("document", "Number"), COL_NUMBER, FALSE);
     add_column(self, _("Kind"), COL_KIND, FALSE);
     add_column(self, _("Issued on"), COL_DATE, FALSE);
     add_column(self, _("File"), COL_FILE, FALSE);
