@@ -562,7 +562,7 @@ static void test_assessment_skrd(void)
                                           "Harga satuan (Rp per m2)" };
     static const char *const values[] = { "72", "0.75", "1.5", "12500" };
     static const char *const sources[] = { "survei", "tabel", "koreksi", "tarif" };
-    static const char *const notes[] = { "", "SEMI_PERMANEN", "Dipakai untuk toko", "" };
+    static const char *const notes[] = { "", "SEMI_PERMANEN", "USAHA: Dipakai untuk toko", "" };
     g_autoptr(PatenDocument) doc = NULL;
     g_autofree char *text = NULL;
     static const char *const expected[] = {
@@ -577,7 +577,7 @@ static void test_assessment_skrd(void)
         "Retribusi IMB, versi 1",
         "Luas bangunan (m2): 72 (survei)",
         "Indeks terintegrasi (kelas bangunan): 0,75 (tabel; SEMI_PERMANEN)",
-        "Indeks kegiatan (fungsi bangunan): 1,5 (koreksi; Dipakai untuk toko; semula 1)",
+        "1,5 (koreksi; USAHA: Dipakai untuk toko; semula HUNIAN)",
         "Luas x indeks = 81",
         "Jumlah tepat 1.012.500",
         "Peraturan Daerah Kabupaten Temanggung Nomor 10 Tahun 2012",
@@ -597,7 +597,7 @@ static void test_assessment_skrd(void)
         in[i].note = (char *)notes[i];
         ins[i] = &in[i];
     }
-    in[2].original = "1";
+    in[2].original = "HUNIAN"; /* a table input: the key before the correction */
     for (guint i = 0; i < 2; i++) {
         st[i] = (Paten__AssessmentStep)PATEN__ASSESSMENT_STEP__INIT;
         sts[i] = &st[i];
