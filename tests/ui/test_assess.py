@@ -1,0 +1,237 @@
+"""paten-desk: the "Penetapan" workspace of DPMPTSP's officer. A Temanggung IMB file is taken
+in, surveyed, recommended and approved over the protocol by the Kecamatan Kaloran staff; the
+request appears in the officer's queue with nothing touched on the desk (FileChanged pushed to the
+assessing office). The officer opens the calculation (PreviewAssessment: every input, step and the
+amount in rupiah), corrects an input with a reason (the server computes again), issues the SKRD
+and saves it as a PDF; the file is then AWAITING_PAYMENT and its request leaves the queue by
+itself. The kecamatan's file window shows the assessment and prints the SKRD from its document
+list. Everything checked on the desk is also checked over the protocol, against the real
+patend."""
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import desk_test as dt  # noqa: E402
+from test_account import unnamed_interactive  # noqa: E402
+from paten_test import pb  # noqa: E402
+
+pt = dt.pt
+
+# The assessment requests by name, for this test's protocol client (c.rpc), whether or not
+# service Paten of paten.proto lists them yet.
+for _name, _req, _reply in (
+        ("AssessmentQueue", pb.AssessmentQueueRequest, pb.AssessmentQueueReply),
+        ("PreviewAssessment", pb.PreviewAssessmentRequest, pb.PreviewAssessmentReply),
+        ("IssueAssessment", pb.IssueAssessmentRequest, pb.AssessmentReply),
+        ("GetAssessment", pb.GetAssessmentRequest, pb.AssessmentReply),
+        ("SearchAssessments", pb.SearchAssessmentsRequest, pb.SearchAssessmentsReply)):
+    pt.TYPE.setdefault(_name, pt._type_of(_name))
+    pt.RPC.setdefault(pt.TYPE[_name], (_req, _reply))
+
+OFFICER = "petugas_skrd@dpmptsp-temanggung"
+# The IMB criteria of the demo catalog admit houses only (fungsi HUNIAN); the officer corrects
+# the activity to USAHA on the desk: 72 m2 x 0.75 (SEMI_PERMANEN) x 1.5 (USAHA) x Rp 12.500.
+IMB = [pb.FieldValue(name=k, value=v) for k, v in dict(
+    luas_bangunan="72", jumlah_lantai="1", fungsi_bangunan="HUNIAN",
+    kelas_bangunan="SEMI_PERMANEN", lokasi="Desa Kaloran", imb_perumahan="false",
+    nama_sesuai_surat_tanah="true").items()]
+IMB_REQS = ["formulir", "ktp", "surat-tanah", "denah-lokasi", "tampak", "pbb"]
+HUNIAN_AMOUNT = "Rp 337.500"      # 72 x 0,75 x 0,5 x 12.500
+USAHA_AMOUNT = "Rp 1.012.500"     # 72 x 0,75 x 1,5 x 12.500
+
+
+def key():
+    return str(uuid.uuid4())
+
+
+def screenshot_dir():
+    folder = os.environ.get("PATEN_SCREENSHOT_DIR") or os.environ["PATEN_BUILD_SCREENSHOTS"]
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+class AssessTest(dt.DeskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix="paten-desk-assess-")
+        self.prints = os.path.join(self.tmp, "prints") + "/"
+        os.makedirs(self.prints)
+        self.users = {}
+
+    def tearDown(self):
+        super().tearDown()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- the protocol side -------------------------------------------------------------------
+
+    def as_(self, user):
+        if user not in self.users:
+            c = self.client()
+            c.login(user)
+            self.users[user] = c
+        return self.users[user]
+
+    def act(self, user, rpc, f, **fields):
+        return self.as_(user).rpc(rpc, idempotency_key=key(), file_id=f.id, version=f.version,
+                                  **fields).file
+
+    def imb_awaiting_assessment(self):
+        """A Kaloran IMB file moved to AWAITING_ASSESSMENT by the kecamatan's staff."""
+        loket = self.as_("loket@kaloran")
+        svc = [s for s in loket.rpc("ListServices").services if s.code == "imb"][0]
+        f = loket.rpc("TakeIn", idempotency_key=key(), service_id=svc.id,
+                      applicant=pb.Applicant(kind=pb.APPLICANT_KIND_PERSON,
+                                             nik="3327014101900001", name="Siti Aminah",
+                                             address="Desa Kaloran", phone="081234567890"),
+                      fields=IMB, requirements=IMB_REQS).file
+        f = self.act("tim_teknis@kaloran", "SubmitSurvey", f, date="2026-11-20", team=["Agus"],
+                     findings="Sesuai permohonan",
+                     measurements=[pb.FieldValue(name="luas_bangunan", value="72")])
+        f = self.act("sekretariat@kaloran", "Recommend", f, can_process=True)
+        f = self.act("camat@kaloran", "Decide", f, approve=True)
+        self.assertEqual(f.state, pb.FILE_STATE_AWAITING_ASSESSMENT)
+        return f
+
+    # ---- the desk side -----------------------------------------------------------------------
+
+    def open_queue(self, d):
+        officer = self.as_(OFFICER).session.session.user.name
+        main = d.workspace(d.main_window(officer), "Penetapan")
+        return main, d.named("Antrean penetapan", root=main)
+
+    def dialog(self, d, title):
+        return d.find(lambda n: n.roleName == "dialog" and n.name.startswith(title) and n.showing,
+                      "dialog %r" % title)
+
+    def pdf_text(self, path):
+        """The PDF's text with every run of white space made one space (a value wrapped onto
+        the next line still reads as one phrase)."""
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(5), b"%PDF-")
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        return " ".join(text.split())
+
+    # ---- scenarios ---------------------------------------------------------------------------
+
+    def test_a_request_arrives_live_is_assessed_issued_and_saved(self):
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(OFFICER)
+        main, queue = self.open_queue(d)
+        d.label_with("Menunggu: 0", root=main)  # loaded, and empty
+
+        # At the kecamatan: the file is approved and sent for assessment. Nothing is touched on
+        # this desk until its row shows.
+        f = self.imb_awaiting_assessment()
+        row = d.find(lambda n: n.roleName == "list item" and n.name == f.register_number
+                     and n.showing, "queue row of %s" % f.register_number, root=queue,
+                     recursive=False)
+        d.named("%s · %s" % (f.register_number, f.service_name), "label", row)
+        d.named("Kecamatan Kaloran · Pemohon: Siti Aminah", "label", row)
+        d.find(lambda n: n.roleName == "label" and n.name.startswith("Menunggu ")
+               and n.name.endswith(" menit"), "how long it has waited", root=row)
+        d.find(lambda n: n.roleName == "label" and n.name.startswith("Tenggat berkas: "),
+               "the file's deadline", root=row)
+        d.label_with("Menunggu: 1", root=main)
+        dt.screenshot(main, os.path.join(screenshot_dir(), "penetapan-antrean.png"))
+        seen = []
+        self.assertEqual(unnamed_interactive(main, seen), [])
+
+        # The calculation, as the server computes it.
+        d.activate(d.named("Tetapkan " + f.register_number, "push button", row))
+        dlg = self.dialog(d, "Penetapan berkas " + f.register_number)
+        d.named("Jumlah ketetapan " + HUNIAN_AMOUNT, "label", dlg)
+        for text in ["Luas bangunan (m2)", "Indeks terintegrasi (kelas bangunan)",
+                     "Indeks kegiatan (fungsi bangunan)", "Harga satuan (Rp per m2)", "0,75",
+                     "SEMI_PERMANEN", "Retribusi IMB, versi 1 (imb)",
+                     "Bunga 2% sebulan, paling lama 6 bulan"]:
+            d.label_with(text, root=dlg)
+        d.label_with("Peraturan Daerah Kabupaten Temanggung Nomor 10 Tahun 2012", root=dlg)
+        preview = self.as_(OFFICER).rpc("PreviewAssessment", file_id=f.id).assessment
+        self.assertEqual(preview.principal, 337500)
+
+        # A correction needs its reason; with it, the server computes again.
+        # The expander opens through its accessible action (a GtkExpander's is "activate").
+        expander = d.named("Koreksi masukan", root=dlg)
+        expander.doActionNamed("activate")
+        d.find(lambda n: n.roleName == "combo box" and n.name == "Masukan yang dikoreksi"
+               and n.showing, "the correction's choice", root=dlg)
+        dt.choose(d.named("Masukan yang dikoreksi", "combo box", dlg),
+                  "Indeks kegiatan (fungsi bangunan)")
+        d.set_text(d.named("Nilai yang benar", "text", dlg), "USAHA")
+        d.label_with("Salah satu dari: ", root=dlg)  # the table's keys
+        d.activate(d.named("Koreksi dan hitung ulang", "push button", dlg))
+        d.label_with("Berikan alasan koreksi.", root=dlg)
+        reason = d.named("Alasan koreksi", "text", dlg)
+        d.set_text(reason, "Bangunan dipakai untuk toko (hasil cek lapangan)")
+        d.press_enter(reason)
+        d.named("Jumlah ketetapan " + USAHA_AMOUNT, "label", dlg)
+        d.label_with("Bangunan dipakai untuk toko", root=dlg)
+        self.assertEqual(unnamed_interactive(dlg, []), [])
+        dt.screenshot(dlg, os.path.join(screenshot_dir(), "penetapan.png"))
+
+        # Issued: the number, the amount and the due date come back; the SKRD is saved as a PDF.
+        d.activate(d.named("Terbitkan", "push button", dlg))
+        issued = d.find(lambda n: n.roleName == "label" and n.showing
+                        and n.name.startswith("SKRD ") and "telah diterbitkan: " in n.name,
+                        "the issue's notice", root=dlg).name
+        self.assertIn(USAHA_AMOUNT, issued)
+        number = issued[len("SKRD "):].split(" telah diterbitkan", 1)[0]
+        d.activate(d.named("Simpan PDF", "push button", dlg))
+        said = d.label_with("SKRD disimpan ke " + self.prints, root=dlg).name
+        pdf = said.split(" disimpan ke ", 1)[1].rstrip(".")
+        self.assertTrue(os.path.isfile(pdf))
+        text = self.pdf_text(pdf)
+        for expected in ["SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)", number, f.register_number,
+                         "Siti Aminah", USAHA_AMOUNT, "DPMPTSP Kabupaten Temanggung",
+                         "Bangunan dipakai untuk toko", "Jatuh tempo"]:
+            self.assertIn(expected, text)
+
+        # On the server: the file waits for payment, with this assessment.
+        got = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertEqual(got.state, pb.FILE_STATE_AWAITING_PAYMENT)
+        self.assertEqual((got.assessment.number, got.assessment.principal), (number, 1012500))
+        # ...and its request leaves the queue by itself; the register lists the SKRD.
+        d.activate(d.named("Tutup", "push button", dlg))
+        d.wait_gone(lambda n: n.roleName == "list item" and n.name == f.register_number,
+                    "the queue row", root=queue, recursive=False)
+        d.label_with("Menunggu: 0", root=main)
+        d.find(lambda n: n.roleName == "table cell" and n.name == number, "the register's row",
+               root=d.named("Register penetapan", "table", main))
+        save_main = dt.screenshot(main, os.path.join(screenshot_dir(), "penetapan-register.png"))
+        self.assertGreater(os.path.getsize(save_main), 20000)
+
+    def test_the_file_window_shows_the_skrd_and_prints_it(self):
+        f = self.imb_awaiting_assessment()
+        officer = self.as_(OFFICER)
+        preview = officer.rpc("PreviewAssessment", file_id=f.id).assessment
+        a = officer.rpc("IssueAssessment", idempotency_key=key(), file_id=f.id,
+                        version=preview.file_version, principal=preview.principal).assessment
+        self.assertEqual(a.principal, 337500)
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints,
+                                 "PATEN_DESK_OPEN_FILE": str(f.id)})
+        d.login("loket@kaloran")
+        win = d.window("Berkas " + f.register_number)
+        d.label_with("SKRD %s: %s" % (a.number, HUNIAN_AMOUNT), root=win)
+        d.label_with("Menunggu pembayaran", root=win)
+        d.activate(d.named("Cetak Surat Ketetapan Retribusi Daerah (SKRD) " + a.number,
+                           "push button", win))
+        d.label_with("disimpan ke " + self.prints, root=win)
+        paths = glob.glob(os.path.join(self.prints, "SKRD-*.pdf"))
+        self.assertEqual(len(paths), 1, os.listdir(self.prints))
+        text = self.pdf_text(paths[0])
+        for expected in ["SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)", a.number, HUNIAN_AMOUNT,
+                         "Luas bangunan (m2)"]:
+            self.assertIn(expected, text)
+
+
+if __name__ == "__main__":
+    dt.main()
