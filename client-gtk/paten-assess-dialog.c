@@ -138,6 +138,14 @@ static void clear_container(GtkContainer *c)
         gtk_widget_destroy(l->data);
 }
 
+/* The notice and the general error are at the top of the scrolled part: brings them into view. */
+static void scroll_to_top(PatenAssessDialog *self)
+{
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(self->scroller);
+
+    gtk_adjustment_set_value(adj, gtk_adjustment_get_lower(adj));
+}
+
 static void set_busy(PatenAssessDialog *self, gboolean busy)
 {
     gtk_widget_set_visible(GTK_WIDGET(self->spinner), busy);
@@ -423,6 +431,7 @@ static void on_preview_done(GObject *src, GAsyncResult *res, gpointer data)
             g_autofree char *msg =
                 g_strdup_printf(_("The calculation could not be loaded: %s"), text);
             paten_label_show(self->error_label, msg);
+            scroll_to_top(self);
         }
         paten_message_free(reply);
         update_buttons(self);
@@ -546,6 +555,7 @@ static void on_taxpayer_found(GObject *src, GAsyncResult *res, gpointer data)
         paten_label_show(self->tax_error_label,
                          _("No taxpayer has this number yet: register them below."));
         gtk_expander_set_expanded(self->register_expander, TRUE);
+        gtk_widget_grab_focus(GTK_WIDGET(self->taxpayer_name_entry));
         /* A 16-digit number is a person's NIK, a 13-digit one an organisation's NIB. */
         if (strlen(number) == 16)
             gtk_entry_set_text(self->taxpayer_nik_entry, number);
@@ -650,6 +660,7 @@ static void show_issued(PatenAssessDialog *self)
     paten_label_show(self->notice_label, said);
     update_buttons(self);
     gtk_widget_grab_focus(self->print_button);
+    scroll_to_top(self);
 }
 
 /* The issue's answer lacked the trace: GetAssessment's answer is the one kept (and printed). */
@@ -703,13 +714,16 @@ static void on_issue_done(GObject *src, GAsyncResult *res, gpointer data)
                 _("%s The calculation has been loaded again: check it and issue again."), text);
 
             paten_label_show(self->error_label, msg);
+            scroll_to_top(self);
             load_preview(self, NULL);
         } else if (error_reply != NULL &&
                    (g_strcmp0(error_reply->field, "taxpayer_id") == 0 ||
                     g_str_has_prefix(error_reply->field ? error_reply->field : "", "sptpd"))) {
             paten_label_show(self->tax_error_label, text);
+            gtk_widget_grab_focus(GTK_WIDGET(self->taxpayer_number_entry));
         } else {
             paten_label_show(self->error_label, text);
+            scroll_to_top(self);
         }
         update_buttons(self);
     }
@@ -735,12 +749,15 @@ static void on_issue_clicked(PatenAssessDialog *self)
         if (self->taxpayer == NULL) {
             paten_label_show(self->tax_error_label,
                              _("Find the taxpayer (or register them) first."));
+            gtk_widget_grab_focus(GTK_WIDGET(self->taxpayer_number_entry));
             return;
         }
         sptpd_date = paten_date_parse(typed);
         if (sptpd_number[0] == '\0' || sptpd_date == NULL) {
             paten_label_show(self->tax_error_label,
                              _("Enter the SPTPD's number and date (such as 20-11-2026)."));
+            gtk_widget_grab_focus(GTK_WIDGET(sptpd_number[0] == '\0' ? self->sptpd_number_entry
+                                                                     : self->sptpd_date_entry));
             return;
         }
         req.taxpayer_id = self->taxpayer->id;
