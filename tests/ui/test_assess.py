@@ -1,12 +1,13 @@
-"""paten-desk: the "Penetapan" workspace of DPMPTSP's officer. A Temanggung IMB file is taken
-in, surveyed, recommended and approved over the protocol by the Kecamatan Kaloran staff; the
-request appears in the officer's queue with nothing touched on the desk (FileChanged pushed to the
-assessing office). The officer opens the calculation (PreviewAssessment: every input, step and the
-amount in rupiah), corrects an input with a reason (the server computes again), issues the SKRD
-and saves it as a PDF; the file is then AWAITING_PAYMENT and its request leaves the queue by
-itself. The kecamatan's file window shows the assessment and prints the SKRD from its document
-list. Everything checked on the desk is also checked over the protocol, against the real
-patend."""
+"""paten-desk: the "Penetapan" workspace of the assessing offices. A Temanggung IMB file is
+taken in, surveyed, recommended and approved over the protocol by the Kecamatan Kaloran staff;
+the request appears in DPMPTSP's officer's queue with nothing touched on the desk (FileChanged
+pushed to the assessing office). The officer opens the calculation (PreviewAssessment: every
+input, step and the amount in rupiah), corrects an input with a reason (the server computes
+again), issues the SKRD and saves it as a PDF; the file is then AWAITING_PAYMENT and its request
+leaves the queue by itself. BAPENDA Pemalang registers a taxpayer (NPWPD) on the way to an SKPD
+with its SPTPD, prints it and finds it in the register. The kecamatan's file window shows the
+assessment and prints the SKRD from its document list. Everything checked on the desk is also
+checked over the protocol, against the real patend."""
 
 import glob
 import os
@@ -43,6 +44,15 @@ IMB = [pb.FieldValue(name=k, value=v) for k, v in dict(
     kelas_bangunan="SEMI_PERMANEN", lokasi="Desa Kaloran", imb_perumahan="false",
     nama_sesuai_surat_tanah="true").items()]
 IMB_REQS = ["formulir", "ktp", "surat-tanah", "denah-lokasi", "tampak", "pbb"]
+# Pemalang reklame (seed 004): 2 m x 3 m, two faces, one board = 12 m2 at Rp 10.125 per m2 a
+# month for 12 months = Rp 1.458.000, assessed by BAPENDA with an SKPD.
+REKLAME = [pb.FieldValue(name=k, value=v) for k, v in dict(
+    bentuk="PAPAN", lebar="2", tinggi="3", jumlah_muka="2", jumlah_buah="1",
+    lokasi="Jl. Pemuda 1", lama_pemasangan="12", naskah="Toko Maju", di_tempat_usaha="true",
+    dalam_satu_kecamatan="true", pemohon_badan_hukum="false", perpanjangan="false").items()]
+REKLAME_REQS = ["ktp", "npwp", "contoh-reklame", "persetujuan-tempat", "pengantar-desa"]
+TAX_OFFICER = "petugas_pajak@bapenda-pemalang"
+NIK = "3327014101900001"
 HUNIAN_AMOUNT = "Rp 337.500"      # 72 x 0,75 x 0,5 x 12.500
 USAHA_AMOUNT = "Rp 1.012.500"     # 72 x 0,75 x 1,5 x 12.500
 
@@ -83,6 +93,24 @@ class AssessTest(dt.DeskTestCase):
         return self.as_(user).rpc(rpc, idempotency_key=key(), file_id=f.id, version=f.version,
                                   **fields).file
 
+    def approved(self, kec, code, fields, reqs, measurements=()):
+        """A file of service code taken in at kec and approved (AWAITING_ASSESSMENT)."""
+        loket = self.as_("loket@" + kec)
+        svc = [s for s in loket.rpc("ListServices").services if s.code == code][0]
+        f = loket.rpc("TakeIn", idempotency_key=key(), service_id=svc.id,
+                      applicant=pb.Applicant(kind=pb.APPLICANT_KIND_PERSON, nik=NIK,
+                                             name="Siti Aminah", address="Desa " + kec.title(),
+                                             phone="081234567890"),
+                      fields=fields, requirements=reqs).file
+        if f.survey_policy == pb.SURVEY_POLICY_CAMAT_CHOICE:
+            f = self.act("camat@" + kec, "SetSurvey", f, needed=True)
+        f = self.act("tim_teknis@" + kec, "SubmitSurvey", f, date="2026-11-20", team=["Agus"],
+                     findings="Sesuai permohonan", measurements=list(measurements))
+        f = self.act("sekretariat@" + kec, "Recommend", f, can_process=True)
+        f = self.act("camat@" + kec, "Decide", f, approve=True)
+        self.assertEqual(f.state, pb.FILE_STATE_AWAITING_ASSESSMENT)
+        return f
+
     def imb_awaiting_assessment(self):
         """A Kaloran IMB file moved to AWAITING_ASSESSMENT by the kecamatan's staff."""
         loket = self.as_("loket@kaloran")
@@ -102,8 +130,8 @@ class AssessTest(dt.DeskTestCase):
 
     # ---- the desk side -----------------------------------------------------------------------
 
-    def open_queue(self, d):
-        officer = self.as_(OFFICER).session.session.user.name
+    def open_queue(self, d, user=OFFICER):
+        officer = self.as_(user).session.session.user.name
         main = d.workspace(d.main_window(officer), "Penetapan")
         return main, d.named("Antrean penetapan", root=main)
 
@@ -231,6 +259,67 @@ class AssessTest(dt.DeskTestCase):
         for expected in ["SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)", a.number, HUNIAN_AMOUNT,
                          "Luas bangunan (m2)"]:
             self.assertIn(expected, text)
+
+    def test_bapenda_registers_the_taxpayer_and_issues_the_skpd(self):
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(TAX_OFFICER)
+        main, queue = self.open_queue(d, TAX_OFFICER)
+        d.label_with("Menunggu: 0", root=main)
+        f = self.approved("taman", "reklame", REKLAME, REKLAME_REQS)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == f.register_number
+                     and n.showing, "queue row of %s" % f.register_number, root=queue,
+                     recursive=False)
+        d.activate(d.named("Tetapkan " + f.register_number, "push button", row))
+        dlg = self.dialog(d, "Penetapan berkas " + f.register_number)
+        d.named("Jumlah ketetapan Rp 1.458.000", "label", dlg)
+        d.label_with("Pajak (SKPD)", root=dlg)
+
+        # No taxpayer yet: issuing waits for one; the NIK is not registered, so it is.
+        d.activate(d.named("Terbitkan", "push button", dlg))
+        d.label_with("Cari wajib pajak (atau daftarkan) terlebih dahulu.", root=dlg)
+        number = d.named("Nomor wajib pajak", "text", dlg)
+        d.set_text(number, NIK)
+        d.press_enter(number)
+        d.label_with("Belum ada wajib pajak dengan nomor ini", root=dlg)
+        nik = d.named("NIK wajib pajak", "text", dlg)
+        d.find(lambda n: n == nik and n.text == NIK, "the NIK carried over", root=nik.parent)
+        d.set_text(d.named("Nama wajib pajak", "text", dlg), "Siti Aminah")
+        d.set_text(d.named("Alamat wajib pajak", "text", dlg), "Desa Taman")
+        d.activate(d.named("Daftarkan wajib pajak", "push button", dlg))
+        tp = self.as_(TAX_OFFICER).rpc("FindTaxpayer", number=NIK).taxpayer
+        d.label_with("NPWPD %s — Siti Aminah, Desa Taman" % tp.npwpd, root=dlg)
+        d.set_text(d.named("Nomor SPTPD", "text", dlg), "SPTPD/001/2026")
+        d.set_text(d.named("Tanggal SPTPD", "text", dlg), "20-11-2026")
+        d.activate(d.named("Terbitkan", "push button", dlg))
+        issued = d.find(lambda n: n.roleName == "label" and n.showing
+                        and n.name.startswith("SKPD ") and "telah diterbitkan: " in n.name,
+                        "the issue's notice", root=dlg).name
+        self.assertIn("Rp 1.458.000", issued)
+        skpd = issued[len("SKPD "):].split(" telah diterbitkan", 1)[0]
+        a = self.as_(TAX_OFFICER).rpc("GetAssessment", number=skpd).assessment
+        self.assertEqual((a.kind, a.principal, a.taxpayer.npwpd, a.sptpd_number, a.sptpd_date),
+                         (pb.ASSESSMENT_KIND_SKPD, 1458000, tp.npwpd, "SPTPD/001/2026",
+                          "2026-11-20"))
+
+        # Printed (the print mode writes the PDF): the taxpayer and the SPTPD are on it.
+        d.activate(d.named("Cetak", "push button", dlg))
+        said = d.label_with("SKPD disimpan ke " + self.prints, root=dlg).name
+        text = self.pdf_text(said.split(" disimpan ke ", 1)[1].rstrip("."))
+        for expected in ["SURAT KETETAPAN PAJAK DAERAH (SKPD)", skpd, tp.npwpd,
+                         "SPTPD/001/2026 tanggal 20 November 2026", "Rp 1.458.000",
+                         "BAPENDA Kabupaten Pemalang"]:
+            self.assertIn(expected, text)
+        d.activate(d.named("Tutup", "push button", dlg))
+
+        # The register finds it by the applicant's name, and by nothing else that is not there.
+        table = d.named("Register penetapan", "table", main)
+        search = d.named("Cari penetapan", "text", main)
+        d.set_text(search, "tidak ada")
+        d.label_with("0 dari 0 ketetapan", root=main)
+        d.set_text(search, "Siti")
+        d.find(lambda n: n.roleName == "table cell" and n.name == skpd, "the register's row",
+               root=table)
+        d.label_with("1 dari 1 ketetapan", root=main)
 
 
 if __name__ == "__main__":
