@@ -155,6 +155,9 @@ class AssessTest(dt.DeskTestCase):
         d.login(OFFICER)
         main, queue = self.open_queue(d)
         d.label_with("Menunggu: 0", root=main)  # loaded, and empty
+        # The assessing office's officer has this workspace and the account, nothing else.
+        self.assertEqual([c.name for c in d.named("Ruang kerja", root=main).children],
+                         ["Penetapan", "Akun"])
 
         # At the kecamatan: the file is approved and sent for assessment. Nothing is touched on
         # this desk until its row shows.
