@@ -74,6 +74,7 @@ struct _PatenAssessDialog {
     Paten__Assessment *issued;              /* once issued (with its trace), or NULL */
     char *issue_key;                        /* IssueAssessment's key for the preview shown */
     char *taxpayer_key;                     /* RegisterTaxpayer's key until it succeeds */
+    char *reload_reason; /* said above the preview the pending reload brings, or NULL */
     guint preview_serial;
     gboolean issuing;
 };
@@ -451,7 +452,9 @@ static void on_preview_done(GObject *src, GAsyncResult *res, gpointer data)
         gtk_entry_set_text(self->correction_value_entry, "");
         gtk_entry_set_text(self->correction_reason_entry, "");
     }
-    paten_label_show(self->error_label, NULL);
+    /* Why the calculation was loaded again (a CONFLICT), or nothing. */
+    paten_label_show(self->error_label, self->reload_reason);
+    g_clear_pointer(&self->reload_reason, g_free);
     paten_label_show(self->correction_error_label, NULL);
     paten_message_free(self->preview);
     self->preview = reply;
@@ -715,6 +718,8 @@ static void on_issue_done(GObject *src, GAsyncResult *res, gpointer data)
 
             paten_label_show(self->error_label, msg);
             scroll_to_top(self);
+            g_free(self->reload_reason);
+            self->reload_reason = g_steal_pointer(&msg);
             load_preview(self, NULL);
         } else if (error_reply != NULL &&
                    (g_strcmp0(error_reply->field, "taxpayer_id") == 0 ||
@@ -870,6 +875,7 @@ static void paten_assess_dialog_finalize(GObject *obj)
     g_ptr_array_unref(self->corrections);
     g_free(self->issue_key);
     g_free(self->taxpayer_key);
+    g_free(self->reload_reason);
     G_OBJECT_CLASS(paten_assess_dialog_parent_class)->finalize(obj);
 }
 

@@ -4,7 +4,9 @@ the request appears in DPMPTSP's officer's queue with nothing touched on the des
 pushed to the assessing office). The officer opens the calculation (PreviewAssessment: every
 input, step and the amount in rupiah), corrects an input with a reason (the server computes
 again), issues the SKRD and saves it as a PDF; the file is then AWAITING_PAYMENT and its request
-leaves the queue by itself. BAPENDA Pemalang registers a taxpayer (NPWPD) on the way to an SKPD
+leaves the queue by itself. A tariff changed between the preview and the issue is the server's
+CONFLICT: said in the dialog, the calculation reloaded, then issued on the new amount. BAPENDA
+Pemalang registers a taxpayer (NPWPD) on the way to an SKPD
 with its SPTPD, prints it and finds it in the register. The kecamatan's file window shows the
 assessment and prints the SKRD from its document list. Everything checked on the desk is also
 checked over the protocol, against the real patend."""
@@ -262,6 +264,40 @@ class AssessTest(dt.DeskTestCase):
         for expected in ["SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)", a.number, HUNIAN_AMOUNT,
                          "Luas bangunan (m2)"]:
             self.assertIn(expected, text)
+
+    def test_a_tariff_changed_meanwhile_is_a_conflict_and_the_calculation_reloads(self):
+        f = self.imb_awaiting_assessment()
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(OFFICER)
+        main, queue = self.open_queue(d)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == f.register_number
+                     and n.showing, "queue row of %s" % f.register_number, root=queue,
+                     recursive=False)
+        d.activate(d.named("Tetapkan " + f.register_number, "push button", row))
+        dlg = self.dialog(d, "Penetapan berkas " + f.register_number)
+        d.named("Jumlah ketetapan " + HUNIAN_AMOUNT, "label", dlg)
+        # Meanwhile the ADMIN raises the unit price (a new version of the tariff).
+        admin = self.as_("admin@pemda-temanggung")
+        t = [x for x in admin.rpc("ListTariffs").tariffs if x.code == "imb"][0]
+        t.inputs[3].value = "15000"
+        t.effective_from = "2026-11-01"
+        self.assertEqual(admin.rpc("SaveTariff", idempotency_key=key(), tariff=t).tariff.version,
+                         2)
+        # The amount the officer saw is no longer the tariff's: refused, said, and recomputed.
+        d.activate(d.named("Terbitkan", "push button", dlg))
+        d.label_with("Perhitungan sudah dimuat ulang: periksa kembali, lalu terbitkan lagi.",
+                     root=dlg)
+        d.named("Jumlah ketetapan Rp 405.000", "label", dlg)  # 72 x 0,75 x 0,5 x 15.000
+        d.label_with("Retribusi IMB, versi 2 (imb)", root=dlg)
+        self.assertEqual(self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file.state,
+                         pb.FILE_STATE_AWAITING_ASSESSMENT)
+        # Issued again, on what is shown now.
+        d.activate(d.named("Terbitkan", "push button", dlg))
+        d.find(lambda n: n.roleName == "label" and n.showing and n.name.startswith("SKRD ")
+               and "telah diterbitkan: Rp 405.000" in n.name, "the issue's notice", root=dlg)
+        got = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+        self.assertEqual((got.state, got.assessment.principal, got.assessment.tariff_version),
+                         (pb.FILE_STATE_AWAITING_PAYMENT, 405000, 2))
 
     def test_bapenda_registers_the_taxpayer_and_issues_the_skpd(self):
         d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
