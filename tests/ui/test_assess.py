@@ -6,10 +6,10 @@ input, step and the amount in rupiah), corrects an input with a reason (the serv
 again), issues the SKRD and saves it as a PDF; the file is then AWAITING_PAYMENT and its request
 leaves the queue by itself. A tariff changed between the preview and the issue is the server's
 CONFLICT: said in the dialog, the calculation reloaded, then issued on the new amount. BAPENDA
-Pemalang registers a taxpayer (NPWPD) on the way to an SKPD
-with its SPTPD, prints it and finds it in the register. The kecamatan's file window shows the
-assessment and prints the SKRD from its document list. Everything checked on the desk is also
-checked over the protocol, against the real patend."""
+Pemalang registers a taxpayer (NPWPD) on the way to an SKPD with its SPTPD, prints it and finds
+it in the register. The kecamatan's file window shows the assessment and prints the SKRD from its
+document list. Everything checked on the desk is also checked over the protocol, against the real
+patend."""
 
 import glob
 import os
