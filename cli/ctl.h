@@ -105,4 +105,10 @@ int ctl_cmd_service(Ctl *ctl, char **args, int nargs);
 extern const GOptionEntry ctl_register_entries[];
 int ctl_cmd_register(Ctl *ctl, char **args, int nargs);
 
+/* patenctl tariff ..., regime ..., assess ..., taxpayer ... (ctl_assess.c) */
+int ctl_cmd_tariff(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_regime(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_assess(Ctl *ctl, char **args, int nargs);
+int ctl_cmd_taxpayer(Ctl *ctl, char **args, int nargs);
+
 #endif

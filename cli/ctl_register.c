@@ -5,7 +5,8 @@
  *            [--office CODE] [--json]
  *
  * KIND is a document kind: receipt, return-slip, survey-report, meeting-minutes,
- * rejection-letter, decree (SK registers are per service, so decree needs --service). The
+ * rejection-letter, decree (SK registers are per service, so decree needs --service), and the
+ * assessing offices' skrd, skpd, strd, stpd. The
  * table is plain text in columns, one line per number, ready for `lp`; voided numbers stay in
  * their place with the reason, since a register's worth is that no number is missing.
  */
@@ -99,7 +100,8 @@ int ctl_cmd_register(Ctl *ctl, char **args, int nargs)
     if (nargs != 1 || (req.kind = kind_from_arg(args[0])) == 0) {
         ctl_say_error("usage: patenctl register KIND [--service CODE] [--year YYYY] [--from DATE] "
                       "[--to DATE] [--office CODE] [--json] (KIND: receipt, return-slip, "
-                      "survey-report, meeting-minutes, rejection-letter, decree)");
+                      "survey-report, meeting-minutes, rejection-letter, decree, skrd, skpd, "
+                      "strd, stpd)");
         return EXIT_USAGE;
     }
     if ((status = ctl_open(ctl)) != EXIT_OK)

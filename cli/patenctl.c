@@ -10,6 +10,9 @@
  *     calendar, service  the calendar and the catalog (ctl_catalog.c)
  *     keys, verify       documents' signatures, offline too (ctl_verify.c)
  *     register           the register books (ctl_register.c)
+ *     tariff, regime     the region's tariffs and late-interest regimes (ctl_assess.c)
+ *     assess, taxpayer   SKRD / SKPD: the queue, previews, issuing, cancelling, the register,
+ *                        the amount due with late interest, bills; NPWPD (ctl_assess.c)
  *
  * With --user, each command logs in (Login) right after Hello, on its one connection.
  *
@@ -613,9 +616,27 @@ static const Command commands[] = {
       NULL, ctl_cmd_service, TRUE },
     { "register", "register KIND [--service CODE] [--year YYYY] ...",
       "print a register book (buku register) as a table: receipt, return-slip,\n"
-      "survey-report, meeting-minutes, rejection-letter, or decree (per\n"
-      "service: --service CODE)",
+      "survey-report, meeting-minutes, rejection-letter, decree (per\n"
+      "service: --service CODE); DPMPTSP, BAPENDA: skrd, skpd, strd, stpd",
       ctl_register_entries, ctl_cmd_register },
+    { "tariff", "tariff list|show|save ...",
+      "the tariffs of your region (versioned); ADMIN: save a new one or a new\n"
+      "version from the JSON 'tariff show' prints",
+      NULL, ctl_cmd_tariff, TRUE },
+    { "regime", "regime list|save ...",
+      "the late-interest regimes of your region (rate, cap, due days); ADMIN:\n"
+      "save a new version",
+      NULL, ctl_cmd_regime, TRUE },
+    { "assess", "assess queue|preview|issue|cancel|show|list|due|bill ...",
+      "SKRD / SKPD (PETUGAS_SKRD, PETUGAS_PAJAK): the files waiting, the\n"
+      "calculation with its trace, issuing and cancelling, the register, the\n"
+      "amount due with late interest, the STRD / STPD (run 'patenctl assess'\n"
+      "for the subcommands)",
+      NULL, ctl_cmd_assess, TRUE },
+    { "taxpayer", "taxpayer register|find ...",
+      "regional taxpayers (NPWPD): PETUGAS_PAJAK registers one by NIK or NIB;\n"
+      "find one by NPWPD, NIK or NIB",
+      NULL, ctl_cmd_taxpayer, TRUE },
     { "keys", "keys [REGION]",
       "print the regions' document-signing public keys as JSON (no login\n"
       "needed), for 'verify --keys'",

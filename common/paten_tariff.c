@@ -74,7 +74,7 @@ int paten_tariff_calculate(paten_tariff_kind kind, const paten_exact *in, paten_
     case PATEN_TARIFF_REKLAME_TAX:
         if (product(in, 4, &a) < 0)
             return -1;
-        step(res, "Luas reklame (panjang x lebar x sisi x jumlah)", a);
+        step(res, "Luas reklame (lebar x tinggi x muka x jumlah)", a);
         if (paten_exact_mul(a, in[4], &x) < 0 || paten_exact_mul(x, in[5], &x) < 0)
             return -1;
         if (kind == PATEN_TARIFF_REKLAME_CHARGE) {

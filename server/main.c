@@ -16,6 +16,7 @@
 #include "pd_offices.h"
 #include "pd_log.h"
 #include "pd_migrate.h"
+#include "pd_payments.h"
 #include "pd_server.h"
 #include "pd_session.h"
 
@@ -78,7 +79,7 @@ static void on_event_start(const struct pd_db_result *r, void *arg)
         return;
     }
     pd_events_start(srv, (uint64_t)pd_db_get_int(r->res[0], 0, 0));
-    if (pd_server_listen(srv) < 0) {
+    if (pd_server_listen(srv) < 0 || pd_deposits_watch_start(srv) < 0) {
         /* Unwind through the normal shutdown so the pool and the cluster stop cleanly. */
         srv->exit_code = 1;
         pd_server_shutdown(srv);

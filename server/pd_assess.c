@@ -47,6 +47,7 @@ enum {
     CX_FEE,
     CX_TODAY,
     CX_TZ,
+    CX_ASSESSOR_NAME,
 };
 
 /* "Rp 1.458.000" */
@@ -307,6 +308,7 @@ static void preview_read(const struct pd_db_result *r, void *arg)
     a.service_name = file.service_name;
     a.kecamatan_name = file.office_name;
     a.office_id = req->session->office_id;
+    a.office_name = (char *)pd_db_str(r->res[1], 0, CX_ASSESSOR_NAME);
     reply.assessment = &a;
     reply.fields = file.fields;
     reply.n_fields = file.n_fields;
@@ -480,9 +482,8 @@ static void issue_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_text(b, op->doc.number);
 }
 
-/* The AssessmentChanged event: to the assessing office's officers and the file's kecamatan. */
-static void add_assessment_event(struct pd_db_batch *b, const struct pd_request *req,
-                                 Paten__Assessment *a, int64_t kecamatan_id, const char *change)
+void pd_assess_add_event(struct pd_db_batch *b, const struct pd_request *req, Paten__Assessment *a,
+                         int64_t kecamatan_id, const char *change)
 {
     Paten__Event ev = PATEN__EVENT__INIT;
     Paten__AssessmentChanged ac = PATEN__ASSESSMENT_CHANGED__INIT;
@@ -521,7 +522,7 @@ static const ProtobufCMessage *assessment_finish(struct pd_file_op *op, const PG
         PQntuples(row) >= 1 ? pd_assessment_parse(m, pd_db_str(row, 0, 0), true) : NULL;
     if (reply->assessment) {
         reply->assessment->file_version = fr->file->version;
-        add_assessment_event(events, op->req, reply->assessment, fr->file->office_id, change);
+        pd_assess_add_event(events, op->req, reply->assessment, fr->file->office_id, change);
     }
     return &reply->base;
 }
@@ -726,6 +727,7 @@ struct due {
     Paten__Assessment *a;
     Paten__InterestRegime *regime;
     char as_of[11];
+    const char *field; /* the request's field that named it */
 };
 
 static void due_free(struct due *d)
@@ -734,14 +736,33 @@ static void due_free(struct due *d)
     free(d);
 }
 
+/* A Bill from a BILL_FIND row of assessment a (strings point into res and a). */
+static void bill_from_row(Paten__Bill *bill, const PGresult *res, int row,
+                          const Paten__Assessment *a)
+{
+    paten__bill__init(bill);
+    bill->id = pd_db_get_int(res, row, 0);
+    bill->kind = (Paten__DocumentKind)pd_doc_kind_from_db(pd_db_str(res, row, 1));
+    bill->number = (char *)pd_db_str(res, row, 2);
+    bill->assessment_id = a->id;
+    bill->assessment_number = a->number;
+    bill->as_of = (char *)pd_db_str(res, row, 3);
+    bill->months = (int32_t)pd_db_get_int(res, row, 4);
+    bill->principal = pd_db_get_int(res, row, 5);
+    bill->interest = pd_db_get_int(res, row, 6);
+    bill->total = bill->principal + bill->interest;
+    bill->issued_at_ms = pd_db_get_int(res, row, 7);
+    bill->issued_by_name = (char *)pd_db_str(res, row, 8);
+    bill->verification = (char *)pd_db_str(res, row, 9);
+}
+
 static void bill_found(const struct pd_db_result *r, void *arg)
 {
     struct due *d = arg;
     struct pd_request *req = d->req;
     Paten__AmountDueReply reply = PATEN__AMOUNT_DUE_REPLY__INIT;
     Paten__Bill bill = PATEN__BILL__INIT;
-    paten_interest_regime ir;
-    paten_day due, asof;
+    paten_day asof;
     int months;
     int64_t interest = 0;
 
@@ -750,18 +771,8 @@ static void bill_found(const struct pd_db_result *r, void *arg)
         due_free(d);
         return;
     }
-    ir.monthly_bp = d->regime->monthly_bp;
-    ir.max_months = d->regime->max_months;
-    ir.started_month_counts = d->regime->started_month_counts;
-    ir.rounding.mode =
-        d->regime->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_DOWN ? PATEN_ROUND_DOWN
-        : d->regime->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_UP ? PATEN_ROUND_UP
-                                                                             : PATEN_ROUND_HALF_UP;
-    ir.rounding.unit = d->regime->rounding_unit >= 1 ? d->regime->rounding_unit : 1;
-    paten_day_parse(d->a->due_date, &due);
     paten_day_parse(d->as_of, &asof);
-    months = paten_interest_months(&ir, due, asof);
-    if (months > 0 && paten_interest_amount(&ir, d->a->principal, months, &interest) < 0) {
+    if (pd_assess_interest(d->a, d->regime, asof, &months, &interest) < 0) {
         pd_request_fail(req, PATEN_ERR_INTERNAL, NULL, NULL, "interest overflows");
         due_free(d);
         return;
@@ -776,20 +787,7 @@ static void bill_found(const struct pd_db_result *r, void *arg)
     reply.total = d->a->principal + interest;
     reply.regime = d->regime;
     if (PQntuples(r->res[0]) == 1 && pd_db_get_int(r->res[0], 0, 6) == interest) {
-        const PGresult *b = r->res[0];
-        bill.id = pd_db_get_int(b, 0, 0);
-        bill.kind = (Paten__DocumentKind)pd_doc_kind_from_db(pd_db_str(b, 0, 1));
-        bill.number = (char *)pd_db_str(b, 0, 2);
-        bill.assessment_id = d->a->id;
-        bill.assessment_number = d->a->number;
-        bill.as_of = (char *)pd_db_str(b, 0, 3);
-        bill.months = (int32_t)pd_db_get_int(b, 0, 4);
-        bill.principal = pd_db_get_int(b, 0, 5);
-        bill.interest = pd_db_get_int(b, 0, 6);
-        bill.total = bill.principal + bill.interest;
-        bill.issued_at_ms = pd_db_get_int(b, 0, 7);
-        bill.issued_by_name = (char *)pd_db_str(b, 0, 8);
-        bill.verification = (char *)pd_db_str(b, 0, 9);
+        bill_from_row(&bill, r->res[0], 0, d->a);
         reply.bill = &bill;
     }
     pd_request_reply(req, &reply.base);
@@ -801,14 +799,14 @@ static void bill_found(const struct pd_db_result *r, void *arg)
 static bool due_load(struct due *d, const PGresult *res)
 {
     if (PQntuples(res) != 1) {
-        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "number",
+        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", d->field,
                         "no such assessment in the caller's region");
         return false;
     }
     d->a = pd_assessment_parse(&d->m, pd_db_str(res, 0, 0), true);
     d->regime = pd_regime_parse(&d->m, pd_db_str(res, 0, 1));
     if (d->a == NULL || d->regime == NULL || !may_see(d->req, d->a, pd_db_get_int(res, 0, 2))) {
-        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "number",
+        pd_request_fail(d->req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", d->field,
                         "no such assessment the caller may see");
         return false;
     }
@@ -867,6 +865,7 @@ static void assessment_read(struct pd_request *req, int64_t id, const char *numb
     struct pd_db_batch *b = pd_db_batch_new();
 
     d->req = req;
+    d->field = id > 0 ? "assessment_id" : "number";
     pd_msg_buf_init(&d->m);
     pd_db_batch_add(b, PD_STMT_ASSESS_GET);
     pd_db_param_int(b, id);
@@ -969,6 +968,7 @@ void pd_handle_search_assessments(struct pd_request *req, const ProtobufCMessage
 
 struct bill {
     int64_t assessment_id;
+    char number[96]; /* the assessment's */
     char as_of[11];
     int months;
     int64_t principal, interest;
@@ -984,17 +984,19 @@ static void bill_add_reads(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, bl->assessment_id);
     pd_db_param_text(b, "");
     pd_db_param_int(b, op->req->session->region_id);
+    pd_db_batch_add(b, PD_STMT_BILL_LATEST);
+    pd_db_param_int(b, bl->assessment_id);
 }
 
 static int bill_check(struct pd_file_op *op)
 {
     const PGresult *res = op->reads->res[op->first_read];
+    const PGresult *last = op->reads->res[op->first_read + 1];
     struct bill *bl = op->data;
     struct pd_msg_buf m;
     Paten__Assessment *a;
     Paten__InterestRegime *r;
-    paten_interest_regime ir;
-    paten_day due, today;
+    paten_day today;
     int failed = 0;
 
     if (PQntuples(res) != 1) {
@@ -1012,24 +1014,23 @@ static int bill_check(struct pd_file_op *op)
                           "the assessment is cancelled or paid");
         return -1;
     }
-    ir.monthly_bp = r->monthly_bp;
-    ir.max_months = r->max_months;
-    ir.started_month_counts = r->started_month_counts;
-    ir.rounding.mode =
-        r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_DOWN ? PATEN_ROUND_DOWN
-        : r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_UP ? PATEN_ROUND_UP
-                                                                     : PATEN_ROUND_HALF_UP;
-    ir.rounding.unit = r->rounding_unit >= 1 ? r->rounding_unit : 1;
-    paten_day_parse(a->due_date, &due);
     today = paten_day_of(op->req->now_ms, pd_file_op_tz(op));
     paten_day_format(today, bl->as_of);
-    bl->months = paten_interest_months(&ir, due, today);
     bl->principal = a->principal;
     snprintf(bl->kind, sizeof bl->kind, "%s",
              a->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD ? "STRD" : "STPD");
-    if (bl->months <= 0 || paten_interest_amount(&ir, a->principal, bl->months, &bl->interest) < 0)
+    if (pd_assess_interest(a, r, today, &bl->months, &bl->interest) < 0 || bl->months <= 0)
         failed = 1;
+    snprintf(bl->number, sizeof bl->number, "%s", a->number);
     pd_msg_buf_clear(&m);
+    if (!failed && PQntuples(last) == 1 && strcmp(pd_db_str(last, 0, 0), bl->as_of) == 0 &&
+        pd_db_get_int(last, 0, 2) == bl->interest) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "Tagihan hari ini sudah terbit: %s", pd_db_str(last, 0, 1));
+        pd_file_op_refuse(op, PATEN_ERR_ALREADY_EXISTS, msg, "assessment_id",
+                          "the bill of today is issued already");
+        return -1;
+    }
     if (failed) {
         pd_file_op_refuse(op, PATEN_ERR_FAILED_PRECONDITION,
                           "Ketetapan belum lewat jatuh tempo: tidak ada bunga untuk ditagih",
@@ -1059,7 +1060,6 @@ static void bill_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
 {
     struct bill *bl = op->data;
 
-    bl->read_at = pd_db_batch_count(b);
     pd_db_batch_add(b, PD_STMT_BILL_INSERT);
     pd_db_param_int(b, bl->assessment_id);
     pd_db_param_text(b, op->doc.number);
@@ -1070,6 +1070,10 @@ static void bill_after_doc(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, bl->interest);
     pd_db_param_int(b, op->req->now_ms);
     pd_db_param_int(b, op->req->session->user_id);
+    bl->read_at = pd_db_batch_count(b);
+    pd_db_batch_add(b, PD_STMT_BILL_FIND);
+    pd_db_param_int(b, bl->assessment_id);
+    pd_db_param_text(b, bl->as_of);
 }
 
 static const ProtobufCMessage *bill_finish(struct pd_file_op *op, const struct pd_db_result *r,
@@ -1079,23 +1083,14 @@ static const ProtobufCMessage *bill_finish(struct pd_file_op *op, const struct p
     struct bill *bl = op->data;
     Paten__BillReply *reply = pd_msg_keep(m, g_new0(Paten__BillReply, 1));
     Paten__Bill *b = pd_msg_keep(m, g_new0(Paten__Bill, 1));
+    Paten__Assessment a = PATEN__ASSESSMENT__INIT;
 
     (void)fr;
     (void)events;
     paten__bill_reply__init(reply);
-    paten__bill__init(b);
-    b->id = pd_db_get_int(r->res[bl->read_at], 0, 0);
-    b->kind = (Paten__DocumentKind)op->doc_kind;
-    b->number = pd_msg_keep(m, g_strdup(op->doc.number));
-    b->assessment_id = bl->assessment_id;
-    b->as_of = pd_msg_keep(m, g_strdup(bl->as_of));
-    b->months = bl->months;
-    b->principal = bl->principal;
-    b->interest = bl->interest;
-    b->total = bl->principal + bl->interest;
-    b->issued_at_ms = op->req->now_ms;
-    b->issued_by_name = pd_msg_keep(m, g_strdup(op->req->session->username));
-    b->verification = pd_msg_keep(m, g_strdup(op->doc.verification));
+    a.id = bl->assessment_id;
+    a.number = pd_msg_keep(m, g_strdup(bl->number));
+    bill_from_row(b, r->res[bl->read_at], 0, &a);
     reply->bill = b;
     return &reply->base;
 }

@@ -64,6 +64,11 @@ char *pd_assess_trace_json(const struct pd_calc *c);
 /* Fills a with c's inputs and steps (strings kept by m). */
 void pd_assess_calc_to_msg(const struct pd_calc *c, Paten__Assessment *a, struct pd_msg_buf *m);
 
+/* The late interest on a's principal if paid on as_of under regime r (its due date is a's):
+ * the months charged and the amount. Returns 0, or -1 on overflow. */
+int pd_assess_interest(const Paten__Assessment *a, const Paten__InterestRegime *r, paten_day as_of,
+                       int *months, int64_t *interest);
+
 /* Names of enums in the database. */
 const char *pd_formula_db(int formula);
 int pd_formula_from_db(const char *name);
@@ -82,6 +87,11 @@ Paten__Tariff *pd_tariff_parse(struct pd_msg_buf *m, const char *text);
 Paten__InterestRegime *pd_regime_parse(struct pd_msg_buf *m, const char *text);
 Paten__Taxpayer *pd_taxpayer_parse(struct pd_msg_buf *m, const char *text);
 
+/* Adds the AssessmentChanged event of a (its trace left out) to b: to the assessing office's
+ * officers and to the staff and cashier of the file's kecamatan (kecamatan_id). */
+void pd_assess_add_event(struct pd_db_batch *b, const struct pd_request *req, Paten__Assessment *a,
+                         int64_t kecamatan_id, const char *change);
+
 /* Handlers. */
 void pd_handle_list_tariffs(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_save_tariff(struct pd_request *req, const ProtobufCMessage *msg);
@@ -97,5 +107,9 @@ void pd_handle_get_assessment(struct pd_request *req, const ProtobufCMessage *ms
 void pd_handle_search_assessments(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_amount_due(struct pd_request *req, const ProtobufCMessage *msg);
 void pd_handle_issue_bill(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_find_owed(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_record_payment(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_reverse_payment(struct pd_request *req, const ProtobufCMessage *msg);
+void pd_handle_list_payments(struct pd_request *req, const ProtobufCMessage *msg);
 
 #endif

@@ -293,3 +293,26 @@ void pd_assess_calc_to_msg(const struct pd_calc *c, Paten__Assessment *a, struct
     a->formula = (Paten__TariffFormula)c->formula;
     a->principal = c->res.amount;
 }
+
+int pd_assess_interest(const Paten__Assessment *a, const Paten__InterestRegime *r, paten_day as_of,
+                       int *months, int64_t *interest)
+{
+    paten_interest_regime ir;
+    paten_day due;
+
+    ir.monthly_bp = r->monthly_bp;
+    ir.max_months = r->max_months;
+    ir.started_month_counts = r->started_month_counts;
+    ir.rounding.mode =
+        r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_DOWN ? PATEN_ROUND_DOWN
+        : r->rounding_mode == PATEN__ROUNDING_MODE__ROUNDING_MODE_UP ? PATEN_ROUND_UP
+                                                                     : PATEN_ROUND_HALF_UP;
+    ir.rounding.unit = r->rounding_unit >= 1 ? r->rounding_unit : 1;
+    *interest = 0;
+    if (paten_day_parse(a->due_date, &due) < 0)
+        return -1;
+    *months = paten_interest_months(&ir, due, as_of);
+    if (*months > 0 && paten_interest_amount(&ir, a->principal, *months, interest) < 0)
+        return -1;
+    return 0;
+}

@@ -88,6 +88,8 @@ static const struct opt_def opts[] = {
       "a connection over the soft limit this long is cut" },
     { "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "10s", "DURATION",
       "on SIGTERM, how long requests in flight may still finish" },
+    { "deposit-watch", OPT_DURATION, OFF(deposit_watch_ms), "30s", "DURATION",
+      "how often overdue cash deposits are looked for (alerts are raised once in any case)" },
     { "pg-bin", OPT_STRING, OFF(pg_bin_dir), NULL, "DIR",
       "PostgreSQL server programs (default: newest /usr/lib/postgresql/*/bin)" },
     { "pg-user", OPT_STRING, OFF(pg_user), "postgres", "USER",

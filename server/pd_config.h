@@ -28,6 +28,7 @@ struct pd_config {
     uint64_t write_hard_limit;
     uint32_t write_stall_timeout_ms;
     uint32_t shutdown_timeout_ms;
+    uint32_t deposit_watch_ms; /* how often the deposit deadline's watch looks */
 
     /* database */
     char *data_dir;     /* absolute after pd_config_load */

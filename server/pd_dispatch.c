@@ -18,6 +18,7 @@
 #include "pd_conn.h"
 #include "pd_log.h"
 #include "pd_offices.h"
+#include "pd_payments.h"
 #include "pd_server.h"
 
 #include <stdarg.h>
@@ -37,6 +38,8 @@
 #define OFFICERS           (R(PETUGAS_SKRD) | R(PETUGAS_PAJAK))
 #define TARIFF_READERS     (R(ADMIN) | OFFICERS | R(PIMPINAN) | R(AUDITOR))
 #define ASSESSMENT_READERS (FILE_READERS | OFFICERS)
+/* Who sees deposits: the kecamatan's cashiers and Camat, treasurers, region-wide readers. */
+#define MONEY_READERS (R(KASIR) | R(CAMAT) | R(BENDAHARA) | R(PIMPINAN) | R(AUDITOR))
 
 static const struct pd_handler handlers[] = {
     { T(HELLO), pd_handle_hello, PD_HANDLER_BEFORE_HELLO | PD_HANDLER_PUBLIC, 0, PD_SCOPE_NONE },
@@ -105,6 +108,20 @@ static const struct pd_handler handlers[] = {
     { T(ISSUE_BILL), pd_handle_issue_bill, 0, OFFICERS, PD_SCOPE_NONE },
     { T(REGISTER_TAXPAYER), pd_handle_register_taxpayer, 0, R(PETUGAS_PAJAK), PD_SCOPE_NONE },
     { T(FIND_TAXPAYER), pd_handle_find_taxpayer, 0, R(PETUGAS_PAJAK) | R(KASIR), PD_SCOPE_NONE },
+    { T(FIND_OWED), pd_handle_find_owed, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(RECORD_PAYMENT), pd_handle_record_payment, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(REVERSE_PAYMENT), pd_handle_reverse_payment, 0, R(CAMAT), PD_SCOPE_NONE },
+    { T(LIST_PAYMENTS), pd_handle_list_payments, 0, R(KASIR) | R(CAMAT) | R(PIMPINAN) | R(AUDITOR),
+      PD_SCOPE_NONE },
+    { T(LIST_UNDEPOSITED), pd_handle_list_undeposited, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(CREATE_DEPOSIT), pd_handle_create_deposit, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(VALIDATE_DEPOSIT), pd_handle_validate_deposit, 0, R(KASIR), PD_SCOPE_NONE },
+    { T(LIST_DEPOSITS), pd_handle_list_deposits, 0, MONEY_READERS, PD_SCOPE_NONE },
+    { T(CONFIRM), pd_handle_confirm, 0, R(BENDAHARA), PD_SCOPE_NONE },
+    { T(RESOLVE_DISCREPANCY), pd_handle_resolve_discrepancy, 0, R(BENDAHARA), PD_SCOPE_NONE },
+    { T(LIST_DEPOSIT_ALERTS), pd_handle_list_deposit_alerts, 0, R(KASIR) | R(CAMAT) | R(BENDAHARA),
+      PD_SCOPE_NONE },
+    { T(CHECK_INVARIANTS), pd_handle_check_invariants, 0, R(AUDITOR), PD_SCOPE_NONE },
     { T(VERIFY_AUDIT), pd_handle_verify_audit, 0, AUDIT_ROLES, PD_SCOPE_NONE },
     { T(LIST_AUDIT), pd_handle_list_audit, 0, AUDIT_ROLES, PD_SCOPE_OFFICE },
 #ifdef PATEN_TEST_HOOKS

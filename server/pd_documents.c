@@ -35,6 +35,9 @@ static const char *const kind_names[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "SKPD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "STRD",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "STPD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "SSRD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "SSPD",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STS] = "STS",
 };
 
 /* Register titles, as the printed buku register heads them. */
@@ -49,6 +52,9 @@ static const char *const kind_titles[] = {
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD] = "Surat Ketetapan Pajak Daerah (SKPD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD] = "Surat Tagihan Retribusi Daerah (STRD)",
     [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD] = "Surat Tagihan Pajak Daerah (STPD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSRD] = "Surat Setoran Retribusi Daerah (SSRD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SSPD] = "Surat Setoran Pajak Daerah (SSPD)",
+    [PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STS] = "Surat Tanda Setoran (STS)",
 };
 
 const char *pd_doc_kind_db(int kind)

@@ -596,6 +596,8 @@ static void op_change(struct pd_file_op *op)
     op->spec->change(op, b);
     if (op->doc_kind)
         pd_doc_add_insert(b, &op->doc, req->session->user_id);
+    if (op->doc2_kind)
+        pd_doc_add_insert(b, &op->doc2, req->session->user_id);
     if (op->spec->after_doc)
         op->spec->after_doc(op, b);
     after = g_strdup_printf("{\"register_number\": \"%s\", \"action\": \"%s\", \"from\": \"%s\", "
@@ -625,7 +627,8 @@ static void op_numbered(struct pd_db_txn *t, const struct pd_db_result *r, void 
         op_free(op);
         return;
     }
-    if (pd_doc_sign(&op->doc, r->res[0], r->res[1], err, sizeof err) < 0) {
+    if (pd_doc_sign(&op->doc, r->res[0], r->res[1], err, sizeof err) < 0 ||
+        (op->doc2_kind && pd_doc_sign(&op->doc2, r->res[2], r->res[3], err, sizeof err) < 0)) {
         pd_file_op_refuse(op, PATEN_ERR_INTERNAL, NULL, NULL, err);
         return;
     }
@@ -712,6 +715,17 @@ static void op_claimed(struct pd_request *req, struct pd_db_txn *t, const struct
                  pd_file_op_col(op, PD_FL_REGISTER_NUMBER));
         snprintf(op->doc.signed_as, sizeof op->doc.signed_as, "%s", op->actor_as);
         pd_doc_add_take(b, &op->doc);
+        if (op->doc2_kind) {
+            struct pd_doc *d2 = &op->doc2;
+            d2->kind = op->doc2_kind;
+            d2->office_id = op->doc2_office_id;
+            d2->region_id = op->doc.region_id;
+            snprintf(d2->region_code, sizeof d2->region_code, "%s", op->doc.region_code);
+            pd_doc_set_time(d2, req->now_ms, pd_file_op_tz(op));
+            snprintf(d2->subject, sizeof d2->subject, "%s", op->doc.subject);
+            snprintf(d2->file_number, sizeof d2->file_number, "%s", op->doc.file_number);
+            pd_doc_add_take(b, d2);
+        }
         pd_db_txn_run(t, b, op_numbered, op);
         return;
     }

@@ -135,6 +135,11 @@ struct pd_file_op {
                                 * local day the file was received until 800 days after today */
     paten_day *closed;
     struct pd_doc doc;
+    /* A second document the change issues (the STRD of a late payment), set by check: its kind
+     * and the office whose register numbers it; 0 for none. */
+    int doc2_kind;
+    int64_t doc2_office_id;
+    struct pd_doc doc2;
     char actor_as[160];
     char note[512];                   /* the history row's note */
     const struct pd_db_result *reads; /* during check: the first round trip (spec->add_reads) */

@@ -8,6 +8,8 @@
  */
 #include "pd_server.h"
 
+#include "pd_payments.h"
+
 #include "paten_msg.h"
 #include "pd_clock.h"
 #include "pd_cluster.h"
@@ -187,6 +189,7 @@ static void server_finish(struct pd_server *srv)
     close_handle((uv_handle_t *)&srv->sweep_timer);
     close_handle((uv_handle_t *)&srv->drain_timer);
     close_handle((uv_handle_t *)&srv->startup_timer);
+    pd_deposits_watch_stop(srv);
     if (srv->db)
         pd_db_close(srv->db, db_closed, srv);
     else

@@ -541,7 +541,7 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "'[]'), f.fields::text, coalesce(la.id, 0), la.cancelled IS TRUE, f.state::text, "
         "f.version, f.region_id, coalesce(sv.assessor_office_id, 0), sv.fee::text, "
         "to_char((ms_to_ts($2::bigint) AT TIME ZONE r.time_zone)::date, 'YYYY-MM-DD'), "
-        "r.time_zone "
+        "r.time_zone, coalesce((SELECT name FROM offices WHERE id = sv.assessor_office_id), '') "
         "FROM files f JOIN services s ON s.id = f.service_id "
         "JOIN service_versions sv ON sv.service_id = f.service_id "
         "AND sv.version = f.service_version JOIN regions r ON r.id = f.region_id "
@@ -621,6 +621,219 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "b.interest, ts_to_ms(b.issued_at), u.name, d.verification FROM bills b "
         "JOIN users u ON u.id = b.issued_by JOIN documents d ON d.id = b.document_id "
         "WHERE b.assessment_id = $1::bigint AND b.as_of = $2::date ORDER BY b.id DESC LIMIT 1",
+
+    [PD_STMT_BILL_LATEST] =
+        "SELECT to_char(b.as_of, 'YYYY-MM-DD'), b.number, b.interest FROM bills b "
+        "WHERE b.assessment_id = $1::bigint ORDER BY b.id DESC LIMIT 1",
+
+/* ---- payments (pd_payments.c) ---- */
+/* What is owed: an assessment (JSON), its regime (JSON), the region's time zone, the local
+ * day of business time $N, the bill issued for that day (JSON or ''), the file's office. */
+#define OWED_COLUMNS                                                                             \
+    "row_to_json(v)::text, row_to_json(i)::text, r.time_zone, to_char(day.d, 'YYYY-MM-DD'), "    \
+    "coalesce((SELECT json_build_object('id', b.id, 'kind', b.kind, 'number', b.number, "        \
+    "'as_of', to_char(b.as_of, 'YYYY-MM-DD'), 'months', b.months, 'principal', b.principal, "    \
+    "'interest', b.interest, 'issued_at_ms', ts_to_ms(b.issued_at), 'issued_by_name', u.name, "  \
+    "'verification', d.verification)::text FROM bills b JOIN users u ON u.id = b.issued_by "     \
+    "JOIN documents d ON d.id = b.document_id WHERE b.assessment_id = v.id AND b.as_of = day.d " \
+    "ORDER BY b.id DESC LIMIT 1), ''), v.file_office_id, r.deposit_deadline_shifts "
+#define OWED_FROM(now)                                                               \
+    "FROM assessment_view v JOIN regime_view i ON i.id = v.regime_id "               \
+    "JOIN regions r ON r.id = v.region_id CROSS JOIN LATERAL (SELECT (ms_to_ts(" now \
+    "::bigint) AT TIME ZONE r.time_zone)::date AS d) day "
+    /* ($1 region, $2 the cashier's office, $3 an assessment number, a file's register number or
+     * a NIK, $4 now) */
+    [PD_STMT_PAY_OWED_FIND] = "SELECT " OWED_COLUMNS OWED_FROM(
+        "$4") "JOIN files f ON f.id = v.file_id "
+              "JOIN applicants a ON a.id = f.applicant_id WHERE v.region_id = $1::bigint "
+              "AND v.file_office_id = $2::bigint AND v.status = 'ISSUED' AND (v.number = $3::text "
+              "OR v.file_register_number = $3::text OR a.nik = $3::text) ORDER BY v.id LIMIT 50",
+    /* ($1 assessment, $2 region, $3 now) */
+    [PD_STMT_PAY_OWED_ONE] = "SELECT " OWED_COLUMNS OWED_FROM(
+        "$3") "WHERE v.id = $1::bigint AND v.region_id = $2::bigint",
+#undef OWED_COLUMNS
+#undef OWED_FROM
+    /* ($1 region, $2 office, $3 cashier, $4 assessment, $5 the bill's number or NULL, $6 file,
+     * $7 treasurer, $8 method, $9 reference, $10 principal, $11 interest, $12 at, $13 local day,
+     * $14 the receipt's number) */
+    [PD_STMT_PAY_INSERT] =
+        "INSERT INTO payments (region_id, office_id, cashier_id, assessment_id, bill_id, file_id, "
+        "treasurer_office_id, method, reference, principal, interest, amount, received_at, "
+        "received_date, document_id, receipt_number, deposit_deadline_at) "
+        "SELECT $1::bigint, $2::bigint, $3::bigint, "
+        "$4::bigint, (SELECT id FROM bills WHERE number = $5::text), $6::bigint, $7::bigint, "
+        "$8::payment_method, $9::text, $10::bigint, $11::bigint, $10::bigint + $11::bigint, "
+        "ms_to_ts($12::bigint), $13::date, d.id, d.number, ms_to_ts($15::bigint) FROM documents d "
+        "WHERE d.number = $14::text",
+    /* Locks payment $1 (a deposit and a reversal serialise on it): the deposit it is in, or 0. */
+    [PD_STMT_PAY_LOCK] =
+        "SELECT coalesce((SELECT i.deposit_id FROM deposit_items i WHERE i.payment_id = p.id), 0) "
+        "FROM payments p WHERE p.id = $1::bigint FOR UPDATE",
+    [PD_STMT_PAY_BY_RECEIPT] =
+        "SELECT row_to_json(v)::text FROM payment_view v WHERE v.receipt_number = $1::text",
+    [PD_STMT_PAY_GET] =
+        "SELECT row_to_json(v)::text, v.file_id, v.reversed, v.cashier_id, v.receipt_number "
+        "FROM payment_view v WHERE v.id = $1::bigint AND v.region_id = $2::bigint",
+    [PD_STMT_PAY_REVERSE] =
+        "INSERT INTO payment_reversals (payment_id, reason, approved_by, reversed_at) "
+        "VALUES ($1::bigint, $2::text, $3::bigint, ms_to_ts($4::bigint))",
+    /* ($1 region, $2 office or 0 for the region, $3 local day, $4 cashier or 0) */
+    [PD_STMT_PAY_LIST] =
+        "SELECT row_to_json(v)::text FROM payment_view v JOIN payments p ON p.id = v.id "
+        "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        "AND p.received_date = $3::date AND ($4::bigint = 0 OR v.cashier_id = $4::bigint) "
+        "ORDER BY v.id LIMIT 1000",
+
+    /* ---- deposits (pd_deposits.c) ---- */
+    /* Cashier $1's cash on hand: standing cash payments in no deposit. */
+    [PD_STMT_DEP_UNDEPOSITED] =
+        "SELECT row_to_json(v)::text FROM payment_view v WHERE v.cashier_id = $1::bigint "
+        "AND v.method = 'CASH' AND NOT v.reversed AND v.deposit_id = 0 ORDER BY v.id",
+    /* The payments a deposit of cashier $1 to treasurer $2 would take, locked: those listed in
+     * $3 (a bigint[] literal), or with $4 every standing undeposited cash payment of the
+     * cashier owed to the treasurer. Columns: id, treasurer, method, reversed, deposit id,
+     * amount, cashier, receipt number. */
+    [PD_STMT_DEP_CANDIDATES] =
+        "SELECT p.id, p.treasurer_office_id, p.method::text, "
+        "EXISTS (SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id), "
+        "coalesce((SELECT i.deposit_id FROM deposit_items i WHERE i.payment_id = p.id), 0), "
+        "p.amount, p.cashier_id, p.receipt_number FROM payments p "
+        "WHERE CASE WHEN $4::boolean THEN p.cashier_id = $1::bigint AND p.method = 'CASH' "
+        "AND p.treasurer_office_id = $2::bigint "
+        "AND NOT EXISTS (SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deposit_items i WHERE i.payment_id = p.id) "
+        "ELSE p.id = ANY ($3::bigint[]) END ORDER BY p.id FOR UPDATE OF p",
+    /* ($1 region, $2 office, $3 cashier, $4 treasurer, $5 total, $6 at, $7 local day,
+     * $8 the STS's number) */
+    [PD_STMT_DEP_INSERT] =
+        "INSERT INTO deposits (region_id, office_id, cashier_id, treasurer_office_id, total, "
+        "created_at, created_date, document_id, number) SELECT $1::bigint, $2::bigint, "
+        "$3::bigint, $4::bigint, $5::bigint, ms_to_ts($6::bigint), $7::date, d.id, d.number "
+        "FROM documents d WHERE d.number = $8::text",
+    [PD_STMT_DEP_ITEMS_INSERT] =
+        "INSERT INTO deposit_items (deposit_id, payment_id) SELECT d.id, x FROM deposits d, "
+        "unnest($2::bigint[]) x WHERE d.number = $1::text",
+    [PD_STMT_DEP_GET] = "SELECT row_to_json(v)::text, v.id, v.office_id, v.treasurer_office_id "
+                        "FROM deposit_view v WHERE v.number = $1::text",
+    [PD_STMT_DEP_BY_ID] = "SELECT row_to_json(v)::text FROM deposit_view v WHERE v.id = $1::bigint",
+    [PD_STMT_DEP_OF_CONFIRMATION] =
+        "SELECT row_to_json(v)::text FROM deposit_view v JOIN confirmations c "
+        "ON c.deposit_id = v.id WHERE c.id = $1::bigint",
+    [PD_STMT_DEP_PAYMENTS] =
+        "SELECT row_to_json(v)::text FROM payment_view v WHERE v.deposit_number = $1::text "
+        "ORDER BY v.id",
+    /* Deposit $1 of region $2, locked: office, cashier, number, validated, created at. */
+    [PD_STMT_DEP_LOCK] = "SELECT d.office_id, d.cashier_id, d.number, "
+                         "EXISTS (SELECT 1 FROM deposit_validations v WHERE v.deposit_id = d.id), "
+                         "ts_to_ms(d.created_at) FROM deposits d WHERE d.id = $1::bigint "
+                         "AND d.region_id = $2::bigint FOR UPDATE",
+    [PD_STMT_DEP_VALIDATE] =
+        "INSERT INTO deposit_validations (deposit_id, bank_reference, validated_at, recorded_by, "
+        "recorded_at) VALUES ($1::bigint, $2::text, ms_to_ts($3::bigint), $4::bigint, "
+        "ms_to_ts($5::bigint))",
+    /* The alerts raised for the payments of deposit $1 (cleared by its validation). */
+    [PD_STMT_DEP_ALERTS_OF] =
+        "SELECT row_to_json(v)::text, ts_to_ms(a.raised_at) FROM deposit_alerts a "
+        "JOIN payment_view v ON v.id = a.payment_id WHERE v.deposit_id = $1::bigint",
+    /* $1 region, $2 office (cashier, Camat: theirs; 0 any), $3 treasurer office (0 any),
+     * $4 unconfirmed only, $5..$6 created between (NULL: open). */
+    [PD_STMT_DEP_LIST] =
+        "SELECT row_to_json(v)::text FROM deposit_view v WHERE v.region_id = $1::bigint "
+        "AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        "AND ($3::bigint = 0 OR v.treasurer_office_id = $3::bigint) "
+        "AND (NOT $4::boolean OR v.confirmation IS NULL "
+        "OR v.confirmation->>'status' = 'DISCREPANCY') "
+        "AND ($5::date IS NULL OR v.created_date::date >= $5::date) "
+        "AND ($6::date IS NULL OR v.created_date::date <= $6::date) "
+        "ORDER BY v.id DESC LIMIT 500",
+    /* What the treasurer confirms, locked: deposit $1 of region $2 (or, below, payment $1).
+     * Columns: treasurer office, expected amount, ready (a validated deposit; a non-cash payment
+     * that stands), cash (a cash payment), the confirmation's id or 0. */
+    [PD_STMT_CONF_DEPOSIT] =
+        "SELECT d.treasurer_office_id, d.total, "
+        "EXISTS (SELECT 1 FROM deposit_validations v WHERE v.deposit_id = d.id), false, "
+        "coalesce((SELECT c.id FROM confirmations c WHERE c.deposit_id = d.id), 0) "
+        "FROM deposits d WHERE d.id = $1::bigint AND d.region_id = $2::bigint FOR UPDATE",
+    [PD_STMT_CONF_PAYMENT] =
+        "SELECT p.treasurer_office_id, p.amount, "
+        "NOT EXISTS (SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id), "
+        "p.method = 'CASH', "
+        "coalesce((SELECT c.id FROM confirmations c WHERE c.payment_id = p.id), 0) "
+        "FROM payments p WHERE p.id = $1::bigint AND p.region_id = $2::bigint FOR UPDATE",
+    /* ($1 treasurer office, $2 deposit or NULL, $3 payment or NULL, $4 bank date, $5 reference,
+     * $6 amount, $7 expected, $8 status, $9 by, $10 at) */
+    [PD_STMT_CONF_INSERT] =
+        "INSERT INTO confirmations (treasurer_office_id, deposit_id, payment_id, bank_date, "
+        "bank_reference, amount, expected, status, confirmed_by, confirmed_at) VALUES "
+        "($1::bigint, $2::bigint, $3::bigint, $4::date, $5::text, $6::bigint, $7::bigint, "
+        "$8::text, $9::bigint, ms_to_ts($10::bigint)) RETURNING id",
+    [PD_STMT_CONF_GET] = "SELECT row_to_json(v)::text, v.deposit_id FROM confirmation_view v WHERE "
+                         "v.id = $1::bigint",
+    /* Confirmation $1 (of region $2), locked: treasurer office, status, resolved. */
+    [PD_STMT_CONF_LOCK] =
+        "SELECT c.treasurer_office_id, c.status, "
+        "EXISTS (SELECT 1 FROM discrepancy_resolutions r WHERE r.confirmation_id = c.id) "
+        "FROM confirmations c JOIN offices o ON o.id = c.treasurer_office_id "
+        "WHERE c.id = $1::bigint AND o.region_id = $2::bigint FOR UPDATE OF c",
+    [PD_STMT_CONF_RESOLVE] =
+        "INSERT INTO discrepancy_resolutions (confirmation_id, reason, resolved_by, resolved_at) "
+        "VALUES ($1::bigint, $2::text, $3::bigint, ms_to_ts($4::bigint))",
+    /* Open alerts: $1 region, $2 office (0 any), $3 treasurer office (0 any). */
+    [PD_STMT_ALERTS_OPEN] =
+        "SELECT row_to_json(v)::text, ts_to_ms(a.raised_at) FROM deposit_alerts a "
+        "JOIN payment_view v ON v.id = a.payment_id WHERE v.region_id = $1::bigint "
+        "AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        "AND ($3::bigint = 0 OR v.treasurer_office_id = $3::bigint) "
+        "AND NOT v.deposit_validated AND NOT v.reversed ORDER BY a.raised_at",
+    /* Raises the alert of every standing cash payment past its deadline ($1: now) whose deposit
+     * is not validated; a concurrent raiser's row wins the key, so each is returned once. */
+    [PD_STMT_ALERTS_RAISE] =
+        "WITH raised AS (INSERT INTO deposit_alerts (payment_id, raised_at) "
+        "SELECT p.id, ms_to_ts($1::bigint) FROM payments p WHERE p.method = 'CASH' "
+        "AND p.deposit_deadline_at < ms_to_ts($1::bigint) "
+        "AND NOT EXISTS (SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deposit_items i JOIN deposit_validations dv "
+        "ON dv.deposit_id = i.deposit_id WHERE i.payment_id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deposit_alerts a WHERE a.payment_id = p.id) "
+        "ORDER BY p.id LIMIT 500 ON CONFLICT (payment_id) DO NOTHING RETURNING payment_id) "
+        "SELECT row_to_json(v)::text, v.region_id, v.office_id, v.treasurer_office_id "
+        "FROM raised r JOIN payment_view v ON v.id = r.payment_id",
+    /* Every violation of the money invariants, one text each; the last row counts. */
+    [PD_STMT_INVARIANTS] =
+        "SELECT 'pembayaran ' || p.receipt_number || ' ada di ' || count(*) || ' setoran' "
+        "FROM deposit_items i JOIN payments p ON p.id = i.payment_id GROUP BY p.receipt_number "
+        "HAVING count(*) > 1 "
+        "UNION ALL SELECT 'setoran ' || d.number || ': jumlah ' || d.total || "
+        "' tetapi pembayarannya ' || coalesce(sum(p.amount), 0) FROM deposits d "
+        "LEFT JOIN deposit_items i ON i.deposit_id = d.id LEFT JOIN payments p "
+        "ON p.id = i.payment_id GROUP BY d.id HAVING d.total <> coalesce(sum(p.amount), 0) "
+        "UNION ALL SELECT 'register ' || o.code || '/' || r.kind || '/' || r.series || '/' || "
+        "r.year || ': nomor terakhir ' || r.last_no || ' tetapi ' || "
+        "(SELECT count(*) FROM documents d WHERE d.office_id = r.office_id AND d.kind = r.kind "
+        "AND d.series = r.series AND d.year = r.year) || ' dokumen' FROM registers r "
+        "JOIN offices o ON o.id = r.office_id WHERE r.last_no <> (SELECT count(*) FROM documents d "
+        "WHERE d.office_id = r.office_id AND d.kind = r.kind AND d.series = r.series "
+        "AND d.year = r.year) OR r.last_no <> (SELECT coalesce(max(d.seq), 0) FROM documents d "
+        "WHERE d.office_id = r.office_id AND d.kind = r.kind AND d.series = r.series "
+        "AND d.year = r.year) "
+        "UNION ALL SELECT 'pembayaran ' || p.receipt_number || ' dibatalkan tetapi tanda terimanya "
+        "tidak dibatalkan' FROM payments p JOIN payment_reversals x ON x.payment_id = p.id "
+        "WHERE NOT EXISTS (SELECT 1 FROM document_voids v WHERE v.document_id = p.document_id) "
+        "UNION ALL SELECT 'pembayaran ' || p.receipt_number || ' dibatalkan tetapi ada di setoran' "
+        "FROM payments p JOIN payment_reversals x ON x.payment_id = p.id "
+        "JOIN deposit_items i ON i.payment_id = p.id "
+        "UNION ALL SELECT 'ketetapan ' || a.number || ' dibayar ' || count(*) || ' kali' "
+        "FROM payments p JOIN assessments a ON a.id = p.assessment_id WHERE NOT EXISTS "
+        "(SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id) GROUP BY a.number "
+        "HAVING count(*) > 1 "
+        "UNION ALL SELECT 'pembayaran ' || p.receipt_number || ' untuk ketetapan yang dibatalkan' "
+        "FROM payments p JOIN assessment_cancellations c ON c.assessment_id = p.assessment_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM payment_reversals x WHERE x.payment_id = p.id) "
+        "UNION ALL SELECT 'pembayaran ' || p.receipt_number || ': jumlah ' || p.amount || "
+        "' bukan pokok ' || p.principal || ' + bunga ' || p.interest FROM payments p "
+        "WHERE p.amount <> p.principal + p.interest "
+        "UNION ALL SELECT '#' || (SELECT count(*) FROM payments) || ' ' || "
+        "(SELECT count(*) FROM deposits) || ' ' || (SELECT count(*) FROM registers)",
 };
 
 static const int sql_nparams[PD_STMT__COUNT] = {

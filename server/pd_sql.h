@@ -124,7 +124,37 @@
     X(ASSESS_CANCEL, 4)           \
     X(DOCUMENT_VOID, 4)           \
     X(BILL_INSERT, 9)             \
-    X(BILL_FIND, 2)
+    X(BILL_FIND, 2)               \
+    X(BILL_LATEST, 1)             \
+    X(PAY_OWED_FIND, 4)           \
+    X(PAY_OWED_ONE, 3)            \
+    X(PAY_INSERT, 15)             \
+    X(PAY_LOCK, 1)                \
+    X(PAY_BY_RECEIPT, 1)          \
+    X(PAY_GET, 2)                 \
+    X(PAY_REVERSE, 4)             \
+    X(PAY_LIST, 4)                \
+    X(DEP_UNDEPOSITED, 1)         \
+    X(DEP_CANDIDATES, 4)          \
+    X(DEP_INSERT, 8)              \
+    X(DEP_ITEMS_INSERT, 2)        \
+    X(DEP_GET, 1)                 \
+    X(DEP_BY_ID, 1)               \
+    X(DEP_OF_CONFIRMATION, 1)     \
+    X(DEP_PAYMENTS, 1)            \
+    X(DEP_LOCK, 2)                \
+    X(DEP_VALIDATE, 5)            \
+    X(DEP_ALERTS_OF, 1)           \
+    X(DEP_LIST, 6)                \
+    X(CONF_DEPOSIT, 2)            \
+    X(CONF_PAYMENT, 2)            \
+    X(CONF_INSERT, 10)            \
+    X(CONF_GET, 1)                \
+    X(CONF_LOCK, 2)               \
+    X(CONF_RESOLVE, 4)            \
+    X(ALERTS_OPEN, 3)             \
+    X(ALERTS_RAISE, 1)            \
+    X(INVARIANTS, 0)
 
 enum pd_stmt {
 #define PD_SQL_ENUM(name, nparams) PD_STMT_##name,

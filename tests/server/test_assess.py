@@ -12,7 +12,11 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from paten_test import PatendTestCase, PatenError, main, pb  # noqa: E402
+from paten_test import TYPE, PatendTestCase, PatenError, main, pb  # noqa: E402
+
+
+def c_type(rpc):
+    return TYPE[rpc]
 
 HOUR = 3600 * 1000
 WIB = 7 * HOUR
@@ -117,6 +121,7 @@ class CalculationTest(AssessTestCase):
         self.assertEqual(a.exact_amount, "337500")
         self.assertIn("Nomor 10 Tahun 2012", a.legal_basis)
         self.assertEqual((a.issued_date, a.due_date), ("2026-11-23", "2026-12-23"))
+        self.assertEqual(a.office_name, "DPMPTSP Kabupaten Temanggung")
         # The survey's measurement wins over the form: 70.5 m2 x 0.375 x 12.500 = 330.468,75,
         # rounded half up once at the end: Rp 330.469.
         g = self.approved("kaloran", "imb", imb(), IMB_REQS, measurements=fv(luas_bangunan="70.5"))
@@ -320,6 +325,25 @@ class IssueTest(AssessTestCase):
         self.assertEqual(e.code, "FAILED_PRECONDITION")
         self.assertEqual(self.count("assessments"), 1)
 
+    def test_a_retry_after_a_lost_reply_returns_the_same_skrd(self):
+        skrd = "petugas_skrd@dpmptsp-temanggung"
+        f = self.approved("kaloran", "imb", imb(), IMB_REQS)
+        p = self.preview(skrd, f).assessment
+        k = key()
+        req = dict(idempotency_key=k, file_id=f.id, version=p.file_version, principal=p.principal)
+        # The first try's connection drops before its reply is read.
+        c = self.server.client()
+        c.login(skrd)
+        c.send(c_type("IssueAssessment"), pb.IssueAssessmentRequest(**req))
+        c.close()
+        a = self.as_(skrd).rpc("IssueAssessment", **req).assessment
+        self.assertEqual(a.number, "974/0001/SKRD/DPMPTSP-TEMANGGUNG/2026")
+        self.assertEqual((self.count("assessments"), self.count("documents WHERE kind = 'SKRD'")),
+                         (1, 1))
+        # The same key with another request is refused.
+        e = self.as_(skrd).rpc_error("IssueAssessment", **dict(req, principal=1))
+        self.assertEqual(e.code, "IDEMPOTENCY_MISMATCH")
+
     def test_a_new_tariff_version_leaves_the_issued_skrd_alone(self):
         skrd = "petugas_skrd@dpmptsp-temanggung"
         f = self.approved("kaloran", "imb", imb(), IMB_REQS)
@@ -422,6 +446,11 @@ class InterestTest(AssessTestCase):
         bill = self.as_(skrd).rpc("IssueBill", idempotency_key=key(), assessment_id=a.id).bill
         self.assertEqual((bill.number, bill.months, bill.interest, bill.total),
                          ("974/0001/STRD/DPMPTSP-TEMANGGUNG/2027", 2, 13500, 351000))
+        self.assertEqual((bill.assessment_number, bill.issued_by_name),
+                         (a.number, "Petugas Skrd DPMPTSP Kabupaten Temanggung"))
+        e = self.as_(skrd).rpc_error("IssueBill", idempotency_key=key(), assessment_id=a.id)
+        self.assertEqual(e.code, "ALREADY_EXISTS")
+        self.assertIn(bill.number, e.err.message)
         d = self.due("kasir@kaloran", a, "")
         self.assertEqual((d.as_of, d.total, d.bill.number), ("2027-01-24", 351000, bill.number))
 

@@ -49,6 +49,12 @@ SPEC = {
     "GetAssessment": FILE_READERS | OFFICERS, "AmountDue": FILE_READERS | OFFICERS,
     "SearchAssessments": OFFICERS | {"PIMPINAN", "AUDITOR"},
     "RegisterTaxpayer": {"PETUGAS_PAJAK"}, "FindTaxpayer": {"PETUGAS_PAJAK", "KASIR"},
+    "FindOwed": {"KASIR"}, "RecordPayment": {"KASIR"}, "ReversePayment": {"CAMAT"},
+    "ListPayments": {"KASIR", "CAMAT", "PIMPINAN", "AUDITOR"},
+    "ListUndeposited": {"KASIR"}, "CreateDeposit": {"KASIR"}, "ValidateDeposit": {"KASIR"},
+    "ListDeposits": {"KASIR", "CAMAT", "BENDAHARA", "PIMPINAN", "AUDITOR"},
+    "Confirm": {"BENDAHARA"}, "ResolveDiscrepancy": {"BENDAHARA"},
+    "ListDepositAlerts": {"KASIR", "CAMAT", "BENDAHARA"}, "CheckInvariants": {"AUDITOR"},
 }
 
 # A demo user holding exactly each role, at an office of the Temanggung region (not region-wide,

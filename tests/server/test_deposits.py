@@ -1,0 +1,223 @@
+"""Deposits and the treasurer on a real patend and PostgreSQL (issue 6, second step): cash
+grouped into an STS per treasurer (its total computed), never twice and never to the wrong
+treasurer, a deposited payment never reversed, the bank's validation recorded once, the
+treasurer's confirmation (equal: confirmed; different: a discrepancy open until resolved), the
+deadline of 24 hours moved past closed days, overdue alerts pushed to the cashier, the Camat and
+the treasurer and cleared by the deposit, raised once by two patend processes, and the invariant
+check. The business clock is moved, never slept on."""
+import os
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from paten_test import DEMO_PASSWORD, Patend, pb  # noqa: E402
+from test_assess import (IMB_REQS, REKLAME_PML, REKLAME_PML_REQS, AssessTestCase, imb,  # noqa: E402
+                         person, wib_ms)
+from paten_test import main  # noqa: E402
+
+CASH = pb.PAYMENT_METHOD_CASH
+
+
+def key():
+    return str(uuid.uuid4())
+
+
+class DepositTestCase(AssessTestCase):
+    patend_extra_args = ["--deposit-watch", "200ms"]
+
+    def paid_imb(self, nik="3327014101900001"):
+        f = self.approved("kaloran", "imb", imb(), IMB_REQS, applicant=person(nik=nik))
+        a = self.issue("petugas_skrd@dpmptsp-temanggung", f)
+        p = self.as_("kasir@kaloran").rpc("RecordPayment", idempotency_key=key(),
+                                          assessment_id=a.id, method=CASH,
+                                          amount=a.principal).payment
+        return f, a, p
+
+    def deposit(self, treasurer, ids=(), user="kasir@kaloran"):
+        return self.as_(user).rpc("CreateDeposit", idempotency_key=key(),
+                                  treasurer_office_id=treasurer, payment_ids=list(ids)).deposit
+
+    def validate(self, d, at=None, user="kasir@kaloran"):
+        return self.as_(user).rpc("ValidateDeposit", idempotency_key=key(), deposit_id=d.id,
+                                  bank_reference="BANK-%d" % d.id,
+                                  validated_at_ms=at or self.now()).deposit
+
+    def now(self):
+        return self.client().call(pb.MessageType.Value("MESSAGE_TYPE_PING"),
+                                  pb.PingRequest()).server_time_ms
+
+    def event(self, c, kind, pred=lambda e: True):
+        while True:
+            ev = c.next_event()
+            if ev.HasField(kind) and pred(getattr(ev, kind)):
+                return getattr(ev, kind)
+
+
+class DepositTest(DepositTestCase):
+
+    def test_deposit_validate_confirm_and_check(self):
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 23, 9))
+        bendahara = self.as_("bendahara@dpmptsp-temanggung")
+        bendahara.rpc("Subscribe", from_now=True)
+        f, a, p = self.paid_imb()
+        g, b, q = self.paid_imb(nik="3327014101900002")
+        kasir = self.as_("kasir@kaloran")
+        on_hand = kasir.rpc("ListUndeposited").payments
+        self.assertEqual([x.id for x in on_hand], [p.id, q.id])
+        # Paid on Monday 09:00: due at the bank by Tuesday 09:00.
+        self.assertEqual(on_hand[0].deposit_deadline_ms, wib_ms(2026, 11, 24, 9))
+        self.assertFalse(on_hand[0].deposit_overdue)
+        dpmptsp = p.treasurer_office_id
+        bapenda = [o.id for o in kasir.rpc("ListOffices").offices
+                   if o.code == "bapenda-temanggung"][0]
+        # The wrong treasurer is refused, naming the payment; nothing is numbered.
+        e = kasir.rpc_error("CreateDeposit", idempotency_key=key(), treasurer_office_id=bapenda,
+                            payment_ids=[p.id])
+        self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", "payment_ids"))
+        self.assertIn(p.receipt_number, e.err.message)
+        e = kasir.rpc_error("CreateDeposit", idempotency_key=key(), treasurer_office_id=bapenda)
+        self.assertEqual(e.code, "FAILED_PRECONDITION")
+        self.assertEqual(self.count("registers WHERE kind = 'STS'"), 0)
+        d = self.deposit(dpmptsp, [p.id])
+        self.assertEqual((d.number, d.total, [x.id for x in d.payments]),
+                         ("STS/0001/KEC-KALORAN/2026", 337500, [p.id]))
+        ev = self.event(bendahara, "deposit_changed")
+        self.assertEqual((ev.deposit.number, ev.change), (d.number, "CREATED"))
+        # A payment in two deposits, and the reversal of a deposited payment, are refused.
+        e = kasir.rpc_error("CreateDeposit", idempotency_key=key(), treasurer_office_id=dpmptsp,
+                            payment_ids=[p.id, q.id])
+        self.assertEqual(e.code, "FAILED_PRECONDITION")
+        e = self.as_("camat@kaloran").rpc_error("ReversePayment", idempotency_key=key(),
+                                                payment_id=p.id, reason="salah")
+        self.assertEqual(e.code, "FAILED_PRECONDITION")
+        # The rest of the cash: every undeposited payment to that treasurer.
+        d2 = self.deposit(dpmptsp)
+        self.assertEqual(([x.id for x in d2.payments], d2.total), ([q.id], 337500))
+        self.assertEqual(len(kasir.rpc("ListUndeposited").payments), 0)
+        # Confirmation waits for the bank's validation; the validation is recorded once.
+        e = bendahara.rpc_error("Confirm", idempotency_key=key(), deposit_id=d.id,
+                                bank_date="2026-11-23", bank_reference="X", amount=337500)
+        self.assertEqual(e.code, "FAILED_PRECONDITION")
+        v = self.validate(d)
+        self.assertTrue(v.bank_reference)
+        e = kasir.rpc_error("ValidateDeposit", idempotency_key=key(), deposit_id=d.id,
+                            bank_reference="again", validated_at_ms=self.now())
+        self.assertEqual(e.code, "ALREADY_EXISTS")
+        e = self.as_("bendahara@bapenda-temanggung").rpc_error(
+            "Confirm", idempotency_key=key(), deposit_id=d.id, bank_date="2026-11-23",
+            bank_reference="X", amount=337500)
+        self.assertEqual(e.code, "PERMISSION_DENIED")
+        c = bendahara.rpc("Confirm", idempotency_key=key(), deposit_id=d.id,
+                          bank_date="2026-11-23", bank_reference="BANK-1",
+                          amount=337500).confirmation
+        self.assertEqual(c.status, pb.CONFIRMATION_STATUS_CONFIRMED)
+        listed = bendahara.rpc("ListDeposits").deposits
+        self.assertEqual([(x.number, x.confirmation.status) for x in listed],
+                         [(d2.number, pb.CONFIRMATION_STATUS_UNCONFIRMED),
+                          (d.number, pb.CONFIRMATION_STATUS_CONFIRMED)])
+        self.assertEqual([x.number for x in bendahara.rpc("ListDeposits",
+                                                          unconfirmed_only=True).deposits],
+                         [d2.number])
+        r = self.as_("auditor@kaloran").rpc("CheckInvariants")
+        self.assertEqual((list(r.violations), r.payments, r.deposits), ([], 2, 2))
+        # Rows are never changed: a forged total is named by the check.
+        self.db.sql("ALTER TABLE deposits DISABLE TRIGGER deposits_append_only; "
+                    "UPDATE deposits SET total = 1 WHERE id = %d; "
+                    "ALTER TABLE deposits ENABLE TRIGGER deposits_append_only" % d2.id)
+        r = self.as_("auditor@kaloran").rpc("CheckInvariants")
+        self.assertEqual(len(r.violations), 1)
+        self.assertIn(d2.number, r.violations[0])
+
+    def test_transfer_confirmed_with_a_discrepancy_then_resolved(self):
+        pj = "petugas_pajak@bapenda-pemalang"
+        tp = self.as_(pj).rpc("RegisterTaxpayer", idempotency_key=key(), name="Siti",
+                              address="Desa Taman", nik="3327014101900001").taxpayer
+        f = self.approved("taman", "reklame", REKLAME_PML, REKLAME_PML_REQS)
+        a = self.issue(pj, f, taxpayer_id=tp.id, sptpd_number="S-1", sptpd_date="2026-11-23")
+        p = self.as_("kasir@taman").rpc("RecordPayment", idempotency_key=key(),
+                                        assessment_id=a.id, method=pb.PAYMENT_METHOD_TRANSFER,
+                                        reference="TRF-889", amount=1458000).payment
+        self.assertEqual(p.deposit_deadline_ms, 0)
+        # No STS for a transfer.
+        e = self.as_("kasir@taman").rpc_error("CreateDeposit", idempotency_key=key(),
+                                              treasurer_office_id=p.treasurer_office_id,
+                                              payment_ids=[p.id])
+        self.assertEqual(e.code, "INVALID_ARGUMENT")
+        b = self.as_("bendahara@bapenda-pemalang")
+        c = b.rpc("Confirm", idempotency_key=key(), payment_id=p.id, bank_date="2026-11-23",
+                  bank_reference="TRF-889", amount=1450000).confirmation
+        self.assertEqual((c.status, c.expected, c.amount),
+                         (pb.CONFIRMATION_STATUS_DISCREPANCY, 1458000, 1450000))
+        e = b.rpc_error("Confirm", idempotency_key=key(), payment_id=p.id, bank_date="2026-11-23",
+                        bank_reference="TRF-889", amount=1458000)
+        self.assertEqual(e.code, "ALREADY_EXISTS")
+        r = b.rpc("ResolveDiscrepancy", idempotency_key=key(), confirmation_id=c.id,
+                  reason="Biaya transfer Rp 8.000 dipotong bank; disetor ulang").confirmation
+        self.assertEqual(r.status, pb.CONFIRMATION_STATUS_RESOLVED)
+        e = b.rpc_error("ResolveDiscrepancy", idempotency_key=key(), confirmation_id=c.id,
+                        reason="lagi")
+        self.assertEqual(e.code, "FAILED_PRECONDITION")
+
+
+class DeadlineTest(DepositTestCase):
+    patend_extra_args = ["--deposit-watch", "200ms", "--log-level", "debug"]
+
+    def test_friday_afternoon_is_not_overdue_on_saturday(self):
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 27, 14))  # Friday 14:00
+        f, a, p = self.paid_imb()
+        # 24 hours later is Saturday 14:00, a closed day: due Monday 14:00 instead.
+        self.assertEqual(p.deposit_deadline_ms, wib_ms(2026, 11, 30, 14))
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 28, 15))  # Saturday 15:00
+        self.users.clear()
+        u = self.as_("kasir@kaloran").rpc("ListUndeposited").payments
+        self.assertFalse(u[0].deposit_overdue)
+        self.assertEqual(len(self.as_("kasir@kaloran").rpc("ListDepositAlerts").alerts), 0)
+
+    def test_overdue_alert_pushed_to_three_roles_cleared_by_the_deposit(self):
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 23, 9))
+        f, a, p = self.paid_imb()
+        watchers = {u: self.login(u) for u in ("kasir@kaloran", "camat@kaloran",
+                                               "bendahara@dpmptsp-temanggung")}
+        for c in watchers.values():
+            c.rpc("Subscribe", from_now=True)
+        # A second patend on the same database watches too: the alert is still raised once.
+        second = Patend(self.db.patend_args() + ["--deposit-watch", "150ms", "--log-level",
+                                                 "debug"],
+                        env={"PATEN_DEMO_PASSWORD": DEMO_PASSWORD})
+        second.start()
+        try:
+            self.set_clock(freeze_at_ms=wib_ms(2026, 11, 24, 10))  # 25 hours later
+            c2 = second.client()
+            c2.call(pb.MessageType.Value("MESSAGE_TYPE_SET_TEST_CLOCK"),
+                    pb.SetTestClockRequest(freeze_at_ms=wib_ms(2026, 11, 24, 10)))
+            for user, c in watchers.items():
+                ev = self.event(c, "deposit_alert_changed")
+                self.assertEqual((ev.change, ev.alert.payment.receipt_number),
+                                 ("RAISED", p.receipt_number), user)
+                self.assertTrue(ev.alert.payment.deposit_overdue)
+            # Later ticks of both processes find it raised: one row, one event per audience.
+            for proc in (self.server, second):
+                proc.wait_for_count("deposit watch at %d" % wib_ms(2026, 11, 24, 10), 3)
+            self.assertEqual(self.count("deposit_alerts"), 1)
+            self.assertEqual(self.count("events WHERE kind = 'DEPOSIT_ALERT'"), 2)
+            c2.close()
+        finally:
+            second.stop()
+        kasir = self.login("kasir@kaloran")
+        self.assertEqual([x.payment.id for x in kasir.rpc("ListDepositAlerts").alerts], [p.id])
+        self.assertEqual([x.payment.id for x in self.login("bendahara@dpmptsp-temanggung")
+                          .rpc("ListDepositAlerts").alerts], [p.id])
+        d = kasir.rpc("CreateDeposit", idempotency_key=key(),
+                      treasurer_office_id=p.treasurer_office_id).deposit
+        kasir.rpc("ValidateDeposit", idempotency_key=key(), deposit_id=d.id,
+                  bank_reference="BNK-1", validated_at_ms=wib_ms(2026, 11, 24, 10))
+        for user, c in watchers.items():
+            ev = self.event(c, "deposit_alert_changed")
+            self.assertEqual((ev.change, ev.alert.payment.id), ("CLEARED", p.id), user)
+        self.assertEqual(len(kasir.rpc("ListDepositAlerts").alerts), 0)
+
+
+if __name__ == "__main__":
+    main()
