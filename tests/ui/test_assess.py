@@ -25,19 +25,6 @@ import desk_test as dt  # noqa: E402
 from test_account import unnamed_interactive  # noqa: E402
 from paten_test import pb  # noqa: E402
 
-pt = dt.pt
-
-# The assessment requests by name, for this test's protocol client (c.rpc), whether or not
-# service Paten of paten.proto lists them yet.
-for _name, _req, _reply in (
-        ("AssessmentQueue", pb.AssessmentQueueRequest, pb.AssessmentQueueReply),
-        ("PreviewAssessment", pb.PreviewAssessmentRequest, pb.PreviewAssessmentReply),
-        ("IssueAssessment", pb.IssueAssessmentRequest, pb.AssessmentReply),
-        ("GetAssessment", pb.GetAssessmentRequest, pb.AssessmentReply),
-        ("SearchAssessments", pb.SearchAssessmentsRequest, pb.SearchAssessmentsReply)):
-    pt.TYPE.setdefault(_name, pt._type_of(_name))
-    pt.RPC.setdefault(pt.TYPE[_name], (_req, _reply))
-
 OFFICER = "petugas_skrd@dpmptsp-temanggung"
 # The IMB criteria of the demo catalog admit houses only (fungsi HUNIAN); the officer corrects
 # the activity to USAHA on the desk: 72 m2 x 0.75 (SEMI_PERMANEN) x 1.5 (USAHA) x Rp 12.500.
