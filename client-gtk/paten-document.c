@@ -16,6 +16,7 @@
 #include "paten-document.h"
 
 #include "paten-desk.h"
+#include "paten-util.h"
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
@@ -664,4 +665,80 @@ char *paten_document_print_from(PatenDocument *self, GtkWidget *from, const char
     default:
         return NULL; /* cancelled by the user: nothing to say */
     }
+}
+
+/* What a "Simpan PDF" waits for while its file chooser is open (references). */
+typedef struct {
+    PatenDocument *doc;
+    GtkLabel *report;
+    char *what;
+} SavePdf;
+
+static void save_pdf_free(SavePdf *sp)
+{
+    g_object_unref(sp->doc);
+    g_clear_object(&sp->report);
+    g_free(sp->what);
+    g_free(sp);
+}
+
+/* Writes sp's document to path and says how it went in sp's label. */
+static void save_pdf_to(SavePdf *sp, const char *path)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *said = NULL;
+
+    if (paten_document_save_pdf(sp->doc, path, &err))
+        said = g_strdup_printf(_("%s was saved to %s."), sp->what, path);
+    else
+        said = g_strdup_printf(_("%s could not be saved: %s"), sp->what, err->message);
+    if (sp->report != NULL)
+        paten_label_show(sp->report, said);
+}
+
+static void on_save_pdf_response(GtkNativeDialog *chooser, int response, gpointer data)
+{
+    SavePdf *sp = data;
+
+    if (response == GTK_RESPONSE_ACCEPT) {
+        g_autofree char *path = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(chooser));
+
+        if (path != NULL)
+            save_pdf_to(sp, path);
+    }
+    save_pdf_free(sp);
+    g_object_unref(chooser);
+}
+
+void paten_document_save_pdf_from(PatenDocument *self, GtkWidget *from, const char *what,
+                                  GtkLabel *report)
+{
+    g_autofree char *export_path = paten_document_export_path(self);
+    GtkWidget *top = from ? gtk_widget_get_toplevel(from) : NULL;
+    SavePdf *sp;
+    GtkFileChooserNative *chooser;
+    g_autofree char *name = NULL;
+
+    g_return_if_fail(PATEN_IS_DOCUMENT(self));
+    sp = g_new0(SavePdf, 1);
+    sp->doc = g_object_ref(self);
+    sp->report = report ? g_object_ref(report) : NULL;
+    sp->what = g_strdup(what);
+    if (export_path != NULL) {
+        save_pdf_to(sp, export_path);
+        save_pdf_free(sp);
+        return;
+    }
+    chooser =
+        gtk_file_chooser_native_new(_("Save PDF"), GTK_IS_WINDOW(top) ? GTK_WINDOW(top) : NULL,
+                                    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+    gtk_file_chooser_set_do_overwrite_confirmation(GTK_FILE_CHOOSER(chooser), TRUE);
+    name = g_strdup_printf("%s-%s.pdf", self->kind, self->number);
+    for (char *p = name; *p; p++)
+        if (*p == '/' || *p == '\\')
+            *p = '_';
+    gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), name);
+    gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(chooser), TRUE);
+    g_signal_connect(chooser, "response", G_CALLBACK(on_save_pdf_response), sp);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
 }

@@ -125,6 +125,16 @@ char *paten_document_export_path(PatenDocument *self);
  */
 char *paten_document_print_from(PatenDocument *self, GtkWidget *from, const char *what);
 
+/*
+ * Saves self as a PDF for a widget of the desk ("Simpan PDF"): in the print mode
+ * (PATEN_DESK_PRINT_TO) to the file paten_document_export_path() names, at once; otherwise to a
+ * file the person chooses in a file chooser transient for from's window (not blocking: the PDF is
+ * written when they accept). The sentence saying how it went ("<what> was saved to <path>.", or
+ * why not) is shown in report (may be NULL); nothing when the person cancels.
+ */
+void paten_document_save_pdf_from(PatenDocument *self, GtkWidget *from, const char *what,
+                                  GtkLabel *report);
+
 G_END_DECLS
 
 #endif

@@ -14,6 +14,7 @@
  *   "service-changed"          (Paten__ServiceChanged *)
  *   "file-changed"             (Paten__FileChanged *)
  *   "disposition-changed"      (Paten__DispositionChanged *)
+ *   "assessment-changed"       (Paten__AssessmentChanged *)
  *   "connection-state-changed" (PatenConnectionState)
  *   "connection-attempt-failed"(GError *)               a (re)connect attempt failed
  *   "session-resumed"          (Paten__SessionInfo *)   a reconnect resumed the session

@@ -455,6 +455,126 @@ PatenDocument *paten_decree_new(const Paten__File *f, const Paten__Service *svc,
     return d;
 }
 
+/* ---- the assessment (SKRD / SKPD) --------------------------------------------------------- */
+
+/* "Temanggung" for "Kabupaten Temanggung" (where a regency's agency signs). Caller frees. */
+static char *region_place(const char *region_name)
+{
+    static const char *const prefixes[] = { "Kabupaten ", "Kota " };
+
+    for (guint i = 0; region_name != NULL && i < G_N_ELEMENTS(prefixes); i++)
+        if (g_str_has_prefix(region_name, prefixes[i]) && region_name[strlen(prefixes[i])])
+            return g_strdup(region_name + strlen(prefixes[i]));
+    return g_strdup(or_empty(region_name));
+}
+
+/* One input of the trace as the document prints it: "Label: 72 (formulir)", with the table's key
+ * or the correction's reason and the value it replaced. Caller frees. */
+static char *input_item(const Paten__AssessmentInput *in)
+{
+    g_autofree char *value = paten_decimal_display(in->value);
+    GString *s = g_string_new(NULL);
+
+    g_string_append_printf(s, "%s: %s", in->label, value);
+    if (in->source[0] != '\0' || in->note[0] != '\0') {
+        g_string_append(s, " (");
+        g_string_append(s, in->source);
+        if (in->note[0] != '\0')
+            g_string_append_printf(s, "%s%s", in->source[0] ? "; " : "", in->note);
+        if (in->original[0] != '\0') {
+            g_autofree char *was = paten_decimal_display(in->original);
+            /* TRANSLATORS: a corrected input of an assessment: the value before the correction. */
+            g_string_append_printf(s, _("; was %s"), was);
+        }
+        g_string_append_c(s, ')');
+    }
+    return g_string_free(s, FALSE);
+}
+
+PatenDocument *paten_assessment_document_new(const Paten__Assessment *a,
+                                             const PatenPrintContext *ctx)
+{
+    gboolean tax = a->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD;
+    PatenDocument *d = paten_document_new(tax ? "SKPD" : "SKRD", a->number,
+                                          tax ? _("REGIONAL TAX ASSESSMENT (SKPD)")
+                                              : _("REGIONAL LEVY ASSESSMENT (SKRD)"));
+    g_autofree char *amount = paten_format_rupiah(a->principal);
+    g_autofree char *due = paten_date_display(a->due_date);
+    g_autofree char *issued = NULL, *tariff = NULL, *exact = NULL, *above = NULL;
+    g_autofree char *place = region_place(ctx->region_name);
+
+    paten_document_set_letterhead(d, a->office_name, ctx->region_name);
+    set_footer(d, ctx);
+    paten_document_set_verification(d, a->verification);
+    if (a->issued_date[0] != '\0')
+        issued = paten_date_display(a->issued_date);
+    else if (a->issued_at_ms != 0)
+        issued = paten_format_time(a->issued_at_ms, ctx->time_zone, FALSE);
+    else
+        issued = g_strdup("-");
+
+    paten_document_add_field(d, _("Applicant"), a->applicant_name);
+    if (tax && a->taxpayer != NULL) {
+        g_autofree char *tp =
+            g_strdup_printf("%s — %s%s%s", a->taxpayer->npwpd, a->taxpayer->name,
+                            a->taxpayer->address[0] ? ", " : "", a->taxpayer->address);
+        paten_document_add_field(d, _("Taxpayer (NPWPD)"), tp);
+    }
+    if (tax && a->sptpd_number[0] != '\0') {
+        g_autofree char *day = paten_date_display(a->sptpd_date);
+        g_autofree char *sptpd = g_strdup_printf(_("%s of %s"), a->sptpd_number, day);
+        paten_document_add_field(d, _("Tax return (SPTPD)"), sptpd);
+    }
+    paten_document_add_field(d, _("File register number"), a->file_register_number);
+    paten_document_add_field(d, _("Kecamatan"), a->kecamatan_name);
+    paten_document_add_field(d, _("Service"), a->service_name);
+    paten_document_add_field(d, _("Issued on"), issued);
+    paten_document_add_field(d, tax ? _("Tax due") : _("Levy due"), amount);
+    paten_document_add_field(d, _("Due date"), due);
+    if (a->replaces_number[0] != '\0')
+        paten_document_add_field(d, _("Replaces"), a->replaces_number);
+
+    tariff = g_strdup_printf(_("%s, version %d"), a->tariff_name, a->tariff_version);
+    paten_document_add_heading(d, _("Calculation"));
+    paten_document_add_paragraph(d, tariff);
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        g_autofree char *item = input_item(a->inputs[i]);
+        paten_document_add_item(d, item);
+    }
+    for (size_t i = 0; i < a->n_steps; i++) {
+        g_autofree char *value = paten_decimal_display(a->steps[i]->value);
+        g_autofree char *item = g_strdup_printf("%s = %s", a->steps[i]->what, value);
+        paten_document_add_item(d, item);
+    }
+    {
+        g_autofree char *exact_value = paten_decimal_display(a->exact_amount);
+        exact = g_strdup_printf(_("Exact amount %s; %s; amount due %s."), exact_value,
+                                or_empty(a->rounding), amount);
+        paten_document_add_paragraph(d, exact);
+    }
+    if (a->legal_basis[0] != '\0') {
+        paten_document_add_heading(d, _("Legal basis"));
+        paten_document_add_paragraph(d, a->legal_basis);
+    }
+    {
+        g_autofree char *terms = NULL;
+
+        if (a->interest_regime[0] != '\0')
+            terms = g_strdup_printf(_("Pay by %s at the PATEN cashier. Paid late, an "
+                                      "administrative sanction (late interest) is added: %s."),
+                                    due, a->interest_regime);
+        else
+            terms = g_strdup_printf(_("Pay by %s at the PATEN cashier. Paid late, an "
+                                      "administrative sanction (late interest) is added."),
+                                    due);
+        paten_document_add_paragraph(d, terms);
+    }
+    /* TRANSLATORS: the signature of an SKRD / SKPD: "Temanggung, 12 Mei 2026", then the office. */
+    above = g_strdup_printf(_("%s, %s\nAssessing officer\n%s"), place, issued, a->office_name);
+    paten_document_add_signature(d, above, a->issued_by_name);
+    return d;
+}
+
 PatenDocument *paten_file_document_new(const Paten__File *f, const Paten__Service *svc,
                                        const Paten__Document *doc, const PatenPrintContext *ctx)
 {

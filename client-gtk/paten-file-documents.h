@@ -67,6 +67,18 @@ PatenDocument *paten_decree_new(const Paten__File *f, const Paten__Service *svc,
 PatenDocument *paten_file_document_new(const Paten__File *f, const Paten__Service *svc,
                                        const Paten__Document *doc, const PatenPrintContext *ctx);
 
+/*
+ * The SKRD (levy) or SKPD (tax) a's assessing office issued: its letterhead, the file and the
+ * applicant it assesses (and, for an SKPD, the taxpayer's NPWPD and the SPTPD it rests on), the
+ * calculation's trace exactly as the server computed it (every input with its source, every
+ * step, the exact amount and its rounding), the principal in rupiah, the due date, the tariff
+ * and its legal basis, the late-interest terms, the issuing officer's signature block and the
+ * server's verification text as its QR code. a must carry its trace (GetAssessment's or
+ * IssueAssessment's answer, not a list's).
+ */
+PatenDocument *paten_assessment_document_new(const Paten__Assessment *a,
+                                             const PatenPrintContext *ctx);
+
 /* The document of kind among f's documents (the last issued), or NULL. */
 const Paten__Document *paten_file_find_document(const Paten__File *f, Paten__DocumentKind kind);
 

@@ -159,13 +159,61 @@ static void fill_context(PatenFileWindow *self, PatenPrintContext *ctx)
     ctx->now = g_date_time_new_now_local();
 }
 
-/* Prints doc of f (the file's own document, laid out by paten_file_document_new). */
+static void on_assessment_got(GObject *src, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(PatenFileWindow) self = data;
+    g_autoptr(GError) err = NULL;
+    Paten__AssessmentReply *reply = (Paten__AssessmentReply *)paten_connection_call_finish(
+        PATEN_CONNECTION(src), res, NULL, &err);
+
+    if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        paten_message_free(reply);
+        return;
+    }
+    if (reply == NULL || reply->assessment == NULL) {
+        g_autofree char *text = paten_error_text(err);
+        g_autofree char *msg = g_strdup_printf(_("The assessment could not be loaded: %s"), text);
+
+        show_notice(self, msg);
+    } else {
+        PatenPrintContext ctx;
+        Paten__DocumentKind kind =
+            reply->assessment->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD
+                ? PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD
+                : PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD;
+
+        fill_context(self, &ctx);
+        print_document(self, paten_assessment_document_new(reply->assessment, &ctx),
+                       paten_document_kind_name(kind));
+        g_date_time_unref(ctx.now);
+    }
+    paten_message_free(reply);
+}
+
+/* Prints the SKRD / SKPD numbered number: the file carries it without its trace, so the
+ * assessment is asked for first (GetAssessment) and printed when it comes. */
+static void print_assessment(PatenFileWindow *self, const char *number)
+{
+    Paten__GetAssessmentRequest req = PATEN__GET_ASSESSMENT_REQUEST__INIT;
+
+    req.number = (char *)number;
+    paten_connection_call_async(self->conn, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_GET_ASSESSMENT,
+                                &req.base, self->cancel, on_assessment_got, g_object_ref(self));
+}
+
+/* Prints doc of f (the file's own document, laid out by paten_file_document_new; an SKRD or
+ * SKPD by print_assessment). */
 static void print_file_document(PatenFileWindow *self, const Paten__File *f,
                                 const Paten__Document *doc)
 {
     PatenPrintContext ctx;
     PatenDocument *pd;
 
+    if (doc->kind == PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD ||
+        doc->kind == PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD) {
+        print_assessment(self, doc->number);
+        return;
+    }
     fill_context(self, &ctx);
     pd = paten_file_document_new(f, self->service, doc, &ctx);
     g_date_time_unref(ctx.now);
@@ -296,6 +344,16 @@ static void show_summary(PatenFileWindow *self, const Paten__File *f)
                                  f->agency_document_number[0] ? _(", decision no. ") : "",
                                  f->agency_document_number);
     add_pair(g, &row, _("Agency"), agency);
+    if (f->assessment != NULL && f->assessment->number[0] != '\0') {
+        const Paten__Assessment *a = f->assessment;
+        g_autofree char *amount = paten_format_rupiah(a->principal);
+        g_autofree char *due = paten_date_display(a->due_date);
+        g_autofree char *text =
+            g_strdup_printf(_("%s %s: %s, due on %s (%s)"), paten_assessment_kind_name(a->kind),
+                            a->number, amount, due, paten_assessment_status_name(a->status));
+
+        add_pair(g, &row, _("Fee assessment"), text);
+    }
     add_pair(g, &row, _("Decree number"), f->sk_number);
     if (f->signed_by_name[0] != '\0') {
         g_autofree char *when = paten_format_time(f->signed_at_ms, tz(self), TRUE);
@@ -443,10 +501,35 @@ static void show_timeline(PatenFileWindow *self, const Paten__FileReply *r)
     }
 }
 
+static void on_print_assessment_clicked(GtkButton *button, gpointer data)
+{
+    PatenFileWindow *self = data;
+    const Paten__File *f = current_file(self);
+
+    (void)button;
+    if (f != NULL && f->assessment != NULL && f->assessment->number[0] != '\0')
+        print_assessment(self, f->assessment->number);
+}
+
+/* Whether f's documents list its assessment already (the server lists its SKRD / SKPD among
+ * the file's documents; the file's `assessment` is shown as one when it does not). */
+static gboolean documents_have_assessment(const Paten__File *f)
+{
+    for (size_t i = 0; i < f->n_documents; i++)
+        if ((f->documents[i]->kind == PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD ||
+             f->documents[i]->kind == PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD) &&
+            g_strcmp0(f->documents[i]->number, f->assessment->number) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 static void show_documents(PatenFileWindow *self, const Paten__File *f)
 {
+    gboolean assessment =
+        f->assessment != NULL && f->assessment->number[0] != '\0' && !documents_have_assessment(f);
+
     clear_container(GTK_CONTAINER(self->documents_list));
-    if (f->n_documents == 0)
+    if (f->n_documents == 0 && !assessment)
         gtk_container_add(GTK_CONTAINER(self->documents_list),
                           text_row(_("No documents issued yet."), NULL));
     for (size_t i = 0; i < f->n_documents; i++) {
@@ -463,6 +546,24 @@ static void show_documents(PatenFileWindow *self, const Paten__File *f)
         gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
         g_object_set_data(G_OBJECT(b), "paten-document-index", GUINT_TO_POINTER((guint)i));
         g_signal_connect_object(b, "clicked", G_CALLBACK(on_print_clicked), self, 0);
+        gtk_container_add(GTK_CONTAINER(self->documents_list), text_row(text, b));
+    }
+    if (assessment) {
+        const Paten__Assessment *a = f->assessment;
+        const char *kind =
+            paten_document_kind_name(a->kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD
+                                         ? PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD
+                                         : PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD);
+        g_autofree char *day = paten_date_display(a->issued_date);
+        g_autofree char *text =
+            g_strdup_printf("%s %s, %s%s%s", kind, a->number, day,
+                            a->issued_by_name[0] ? " — " : "", a->issued_by_name);
+        GtkWidget *b = gtk_button_new_with_label(_("Print"));
+        g_autofree char *name = g_strdup_printf(_("Print %s %s"), kind, a->number);
+
+        paten_set_accessible_name(b, name);
+        gtk_widget_set_valign(b, GTK_ALIGN_CENTER);
+        g_signal_connect_object(b, "clicked", G_CALLBACK(on_print_assessment_clicked), self, 0);
         gtk_container_add(GTK_CONTAINER(self->documents_list), text_row(text, b));
     }
 }
@@ -647,6 +748,17 @@ static void on_disposition_changed(PatenEventBus *bus, gpointer ev, gpointer dat
 
     (void)bus;
     if (dc->disposition != NULL && dc->disposition->file_id == self->file_id)
+        load(self);
+}
+
+/* The file's SKRD / SKPD was issued or cancelled (to the kecamatan's staff too). */
+static void on_assessment_changed(PatenEventBus *bus, gpointer ev, gpointer data)
+{
+    PatenFileWindow *self = data;
+    const Paten__AssessmentChanged *ac = ev;
+
+    (void)bus;
+    if (ac->assessment != NULL && ac->assessment->file_id == self->file_id)
         load(self);
 }
 
@@ -1588,6 +1700,8 @@ PatenFileWindow *paten_file_window_present(PatenApplication *app, GtkWindow *par
     self->session = g_object_ref(paten_application_get_session(app));
     g_signal_connect_object(self->bus, "file-changed", G_CALLBACK(on_file_changed), self, 0);
     g_signal_connect_object(self->bus, "disposition-changed", G_CALLBACK(on_disposition_changed),
+                            self, 0);
+    g_signal_connect_object(self->bus, "assessment-changed", G_CALLBACK(on_assessment_changed),
                             self, 0);
     g_signal_connect_object(self->bus, "events-missed", G_CALLBACK(on_events_missed), self, 0);
     g_signal_connect_object(self->session, "changed", G_CALLBACK(on_session_changed), self, 0);

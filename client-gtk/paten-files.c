@@ -59,6 +59,41 @@ const char *paten_document_kind_name(Paten__DocumentKind kind)
         return _("Rejection letter");
     case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_DECREE:
         return _("Decree (SK)");
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKRD:
+        return _("Levy assessment (SKRD)");
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_SKPD:
+        return _("Tax assessment (SKPD)");
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STRD:
+        return _("Levy bill (STRD)");
+    case PATEN__DOCUMENT_KIND__DOCUMENT_KIND_STPD:
+        return _("Tax bill (STPD)");
+    default:
+        return "?";
+    }
+}
+
+const char *paten_assessment_kind_name(Paten__AssessmentKind kind)
+{
+    switch (kind) {
+    case PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD:
+        return "SKRD";
+    case PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD:
+        return "SKPD";
+    default:
+        return "?";
+    }
+}
+
+const char *paten_assessment_status_name(Paten__AssessmentStatus status)
+{
+    switch (status) {
+    case PATEN__ASSESSMENT_STATUS__ASSESSMENT_STATUS_ISSUED:
+        /* TRANSLATORS: the states of an assessment (SKRD / SKPD). */
+        return _("Issued, awaiting payment");
+    case PATEN__ASSESSMENT_STATUS__ASSESSMENT_STATUS_CANCELLED:
+        return C_("assessment", "Cancelled");
+    case PATEN__ASSESSMENT_STATUS__ASSESSMENT_STATUS_PAID:
+        return C_("assessment", "Paid");
     default:
         return "?";
     }
@@ -152,6 +187,8 @@ const char *paten_history_action_name(const char *action)
         { "AGENCY_APPROVED", N_("Approved by the agency") },
         { "AGENCY_REJECTED", N_("Rejected by the agency") },
         { "ASSESSMENT_REQUESTED", N_("Fee assessment requested") },
+        { "ASSESSED", N_("Fee assessed") },
+        { "ASSESSMENT_CANCELLED", N_("Fee assessment cancelled") },
         { "SIGNED", N_("Decree signed") },
         { "HANDED_OVER", N_("Handed over to the applicant") },
         { "WITHDRAWN", N_("Withdrawn by the applicant") },
@@ -355,6 +392,11 @@ char *paten_decimal_display(const char *canonical)
     size_t n;
     GString *out = g_string_new(NULL);
 
+    /* Anything else (a table's key such as "HUNIAN", an empty value) is shown as it is. */
+    if (!g_regex_match_simple("^-?[0-9]+(\\.[0-9]+)?$", s, 0, 0)) {
+        g_string_append(out, s);
+        return g_string_free(out, FALSE);
+    }
     if (*s == '-') {
         g_string_append_c(out, '-');
         s++;

@@ -24,6 +24,9 @@ const char *paten_survey_policy_name(Paten__SurveyPolicy policy);
 const char *paten_authority_name(Paten__IssuingAuthority authority);
 const char *paten_fee_kind_name(Paten__FeeKind fee);
 const char *paten_validity_unit_name(Paten__ValidityUnit unit);
+/* "SKRD" / "SKPD" (the same in every language). */
+const char *paten_assessment_kind_name(Paten__AssessmentKind kind);
+const char *paten_assessment_status_name(Paten__AssessmentStatus status);
 
 /* A timeline step ("TAKEN_IN", FileHistoryEntry.action) for people; an action this version does
  * not know is shown as it came. Static string or action itself. */
@@ -65,7 +68,8 @@ char *paten_decimal_parse(const char *text);
 /* Compares two canonical decimals exactly (no floating point): <0, 0, >0. */
 int paten_decimal_compare(const char *a, const char *b);
 
-/* A canonical decimal written the Indonesian way: "1.500", "72,5". Caller frees. */
+/* A canonical decimal written the Indonesian way: "1.500", "72,5"; text that is not one
+ * ("HUNIAN") as it is. Caller frees. */
 char *paten_decimal_display(const char *canonical);
 
 /*

@@ -9,6 +9,7 @@
 #include "paten-main-window.h"
 
 #include "paten-account-page.h"
+#include "paten-assess-page.h"
 #include "paten-connection-indicator.h"
 #include "paten-desk.h"
 #include "paten-file-window.h"
@@ -94,6 +95,21 @@ static gboolean file_readers(PatenSession *session)
     return disposition_receivers(session) || has_any(session, roles, G_N_ELEMENTS(roles));
 }
 
+/* The assessing offices' officers: DPMPTSP's (SKRD) and BAPENDA's (SKPD). */
+static gboolean assessors(PatenSession *session)
+{
+    static const Paten__Role roles[] = {
+        PATEN__ROLE__ROLE_PETUGAS_SKRD,
+        PATEN__ROLE__ROLE_PETUGAS_PAJAK,
+    };
+    return has_any(session, roles, G_N_ELEMENTS(roles));
+}
+
+static GtkWidget *create_assess_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_assess_page_new(app));
+}
+
 static GtkWidget *create_intake_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_intake_page_new(app));
@@ -134,6 +150,7 @@ static const Workspace workspaces[] = {
     { "intake", N_("Counter"), counter_staff, create_intake_page, FALSE },
     { "inbox", N_("Dispositions"), disposition_receivers, create_inbox_page, FALSE },
     { "files", N_("Files"), file_readers, create_files_page, FALSE },
+    { "assess", N_("Assessment"), assessors, create_assess_page, FALSE },
     { "services", N_("Services"), admins, create_services_page, FALSE },
     { "tariffs", N_("Tariffs"), admins, create_tariffs_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },

@@ -545,6 +545,140 @@ static void test_long_body_fits(void)
     fixture_clear(&f);
 }
 
+/* ---- the assessment (SKRD / SKPD) --------------------------------------------------------- */
+
+/* An IMB levy of the demo's Temanggung tariff: 72 m2 x 0.75 x 1.5 (corrected) x Rp 12.500. */
+static void test_assessment_skrd(void)
+{
+    Fixture f;
+    Paten__Assessment a = PATEN__ASSESSMENT__INIT;
+    Paten__AssessmentInput in[4];
+    Paten__AssessmentInput *ins[4];
+    Paten__AssessmentStep st[2];
+    Paten__AssessmentStep *sts[2];
+    static const char *const labels[] = { "Luas bangunan (m2)",
+                                          "Indeks terintegrasi (kelas bangunan)",
+                                          "Indeks kegiatan (fungsi bangunan)",
+                                          "Harga satuan (Rp per m2)" };
+    static const char *const values[] = { "72", "0.75", "1.5", "12500" };
+    static const char *const sources[] = { "survei", "tabel", "koreksi", "tarif" };
+    static const char *const notes[] = { "", "SEMI_PERMANEN", "USAHA: Dipakai untuk toko", "" };
+    g_autoptr(PatenDocument) doc = NULL;
+    g_autofree char *text = NULL;
+    static const char *const expected[] = {
+        "SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)",
+        "Nomor: 974/0001/SKRD/DPMPTSP/2026",
+        "DPMPTSP Kabupaten Temanggung",
+        "Siti Aminah",
+        "0001/IMB/KEC-KALORAN/2026",
+        "Kecamatan Kaloran",
+        "Jumlah retribusi terutang : Rp 1.012.500",
+        "Jatuh tempo : 5 Januari 2027",
+        "Retribusi IMB, versi 1",
+        "Luas bangunan (m2): 72 (survei)",
+        "Indeks terintegrasi (kelas bangunan): 0,75 (tabel; SEMI_PERMANEN)",
+        "1,5 (koreksi; USAHA: Dipakai untuk toko; semula HUNIAN)",
+        "Luas x indeks = 81",
+        "Jumlah tepat 1.012.500",
+        "Peraturan Daerah Kabupaten Temanggung Nomor 10 Tahun 2012",
+        "Dibayar paling lambat 5 Januari 2027 di kasir PATEN",
+        "Bunga 2% sebulan, paling lama 6 bulan",
+        "Temanggung, 6 Desember 2026",
+        "Petugas penetapan",
+        "Petugas SKRD DPMPTSP Kabupaten Temanggung",
+    };
+
+    fixture_init(&f);
+    for (guint i = 0; i < 4; i++) {
+        in[i] = (Paten__AssessmentInput)PATEN__ASSESSMENT_INPUT__INIT;
+        in[i].label = (char *)labels[i];
+        in[i].value = (char *)values[i];
+        in[i].source = (char *)sources[i];
+        in[i].note = (char *)notes[i];
+        ins[i] = &in[i];
+    }
+    in[2].original = "HUNIAN"; /* a table input: the key before the correction */
+    for (guint i = 0; i < 2; i++) {
+        st[i] = (Paten__AssessmentStep)PATEN__ASSESSMENT_STEP__INIT;
+        sts[i] = &st[i];
+    }
+    st[0].what = "Luas x indeks";
+    st[0].value = "81";
+    st[1].what = "Retribusi";
+    st[1].value = "1012500";
+    a.kind = PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD;
+    a.number = "974/0001/SKRD/DPMPTSP/2026";
+    a.status = PATEN__ASSESSMENT_STATUS__ASSESSMENT_STATUS_ISSUED;
+    a.file_register_number = "0001/IMB/KEC-KALORAN/2026";
+    a.applicant_name = "Siti Aminah";
+    a.service_name = "Izin Mendirikan Bangunan (IMB) Rumah Tinggal";
+    a.kecamatan_name = "Kecamatan Kaloran";
+    a.office_name = "DPMPTSP Kabupaten Temanggung";
+    a.principal = 1012500;
+    a.due_date = "2027-01-05";
+    a.issued_date = "2026-12-06";
+    a.issued_by_name = "Petugas SKRD DPMPTSP Kabupaten Temanggung";
+    a.tariff_code = "imb";
+    a.tariff_version = 1;
+    a.tariff_name = "Retribusi IMB";
+    a.legal_basis = "Peraturan Daerah Kabupaten Temanggung Nomor 10 Tahun 2012 tentang Retribusi "
+                    "Izin Mendirikan Bangunan";
+    a.inputs = ins;
+    a.n_inputs = 4;
+    a.steps = sts;
+    a.n_steps = 2;
+    a.exact_amount = "1012500.00";
+    a.rounding = "dibulatkan ke atas setengah rupiah";
+    a.verification = VERIFICATION;
+    a.interest_regime = "Bunga 2% sebulan, paling lama 6 bulan";
+    f.ctx.region_name = "Kabupaten Temanggung";
+    doc = paten_assessment_document_new(&a, &f.ctx);
+    g_assert_cmpstr(paten_document_get_kind(doc), ==, "SKRD");
+    text = pdf_text(doc);
+    assert_has(text, expected, G_N_ELEMENTS(expected));
+    assert_lacks(text, "NPWPD");
+    assert_qr_holds(doc, VERIFICATION);
+    fixture_clear(&f);
+}
+
+/* An SKPD names its taxpayer (NPWPD) and the SPTPD it rests on. */
+static void test_assessment_skpd(void)
+{
+    Fixture f;
+    Paten__Assessment a = PATEN__ASSESSMENT__INIT;
+    Paten__Taxpayer t = PATEN__TAXPAYER__INIT;
+    g_autoptr(PatenDocument) doc = NULL;
+    g_autofree char *text = NULL;
+    static const char *const expected[] = {
+        "SURAT KETETAPAN PAJAK DAERAH (SKPD)",
+        "Nomor: 973/0003/SKPD/BAPENDA/2026",
+        "Wajib pajak (NPWPD) : P.2.0000123.01.01 — Toko Makmur, Jalan Pemuda 1",
+        "SPTPD : SPTPD/77/2026 tanggal 20 November 2026",
+        "Jumlah pajak terutang : Rp 121.500",
+    };
+
+    fixture_init(&f);
+    t.npwpd = "P.2.0000123.01.01";
+    t.name = "Toko Makmur";
+    t.address = "Jalan Pemuda 1";
+    a.kind = PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD;
+    a.number = "973/0003/SKPD/BAPENDA/2026";
+    a.applicant_name = "Toko Makmur";
+    a.office_name = "BAPENDA Kabupaten Pemalang";
+    a.principal = 121500;
+    a.due_date = "2026-12-20";
+    a.issued_date = "2026-11-20";
+    a.taxpayer = &t;
+    a.sptpd_number = "SPTPD/77/2026";
+    a.sptpd_date = "2026-11-20";
+    a.verification = VERIFICATION;
+    doc = paten_assessment_document_new(&a, &f.ctx);
+    text = pdf_text(doc);
+    assert_has(text, expected, G_N_ELEMENTS(expected));
+    assert_qr_holds(doc, VERIFICATION);
+    fixture_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
     /* The documents' words come from the Indonesian catalog, as in the desk. */
@@ -559,5 +693,7 @@ int main(int argc, char **argv)
     g_test_add_func("/file-documents/survey-report", test_survey_report);
     g_test_add_func("/file-documents/disposition-sheet", test_disposition_sheet);
     g_test_add_func("/file-documents/long-body-fits", test_long_body_fits);
+    g_test_add_func("/file-documents/assessment-skrd", test_assessment_skrd);
+    g_test_add_func("/file-documents/assessment-skpd", test_assessment_skpd);
     return g_test_run();
 }

@@ -91,6 +91,8 @@ static void test_decimal_compare_and_display(void)
     g_autofree char *a = paten_decimal_display("1500000");
     g_autofree char *b = paten_decimal_display("72.5");
     g_autofree char *c = paten_decimal_display("-1234.05");
+    /* A table's key in an assessment's trace is not a decimal: shown as it is. */
+    g_autofree char *d = paten_decimal_display("SEMI_PERMANEN");
 
     g_assert_cmpint(paten_decimal_compare("100", "100"), ==, 0);
     g_assert_cmpint(paten_decimal_compare("100", "99.99"), >, 0);
@@ -102,6 +104,7 @@ static void test_decimal_compare_and_display(void)
     g_assert_cmpstr(a, ==, "1.500.000");
     g_assert_cmpstr(b, ==, "72,5");
     g_assert_cmpstr(c, ==, "-1.234,05");
+    g_assert_cmpstr(d, ==, "SEMI_PERMANEN");
 }
 
 static void test_dates(void)
