@@ -50,6 +50,15 @@ class TreasurerTest(dt.DeskTestCase):
         super().tearDown()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def new_server(self):
+        # Overdue cash is looked for every 200 ms (30 s by default).
+        return dt.pt.Patend(self.db.patend_args() + [
+            "--demo", "--listen", "127.0.0.1:%d" % self.port, "--deposit-watch", "200ms"],
+            env={"PATEN_DEMO_PASSWORD": dt.DEMO_PASSWORD})
+
+    def set_clock(self, **change):
+        self.client().call(dt.pt.SET_TEST_CLOCK, pb.SetTestClockRequest(**change))
+
     # ---- the protocol side -------------------------------------------------------------------
 
     def as_(self, user):
@@ -233,6 +242,29 @@ class TreasurerTest(dt.DeskTestCase):
                                     from_date=q.received_date, to_date=q.received_date)
         self.assertEqual([x.confirmation for x in r.payments if x.id == q.id],
                          [pb.CONFIRMATION_STATUS_CONFIRMED])
+
+    def test_late_cash_is_a_banner_until_it_is_deposited(self):
+        d = self.start_desk()
+        d.login(TREASURER)
+        main, deposits = self.open_workspace(d)
+        d.label_with("Setoran: 0, belum dikonfirmasi: 0", root=main)
+        # Cash taken five days ago and never deposited: the alert is raised and pushed.
+        self.set_clock(offset_ms=-5 * 24 * 3600 * 1000)
+        p = self.paid()
+        self.set_clock(reset=True)
+        self.users.clear()  # their sessions, idle for five days by that clock, have ended
+        banner = d.label_with("1 pembayaran tunai terlambat disetor:", root=main)
+        self.assertIn("%s (Kasir Kecamatan Kaloran, %s), batas setor " % (p.receipt_number,
+                                                                           AMOUNT), banner.name)
+        alerts = self.as_(TREASURER).rpc("ListDepositAlerts").alerts
+        self.assertEqual([a.payment.id for a in alerts], [p.id])
+        dt.screenshot(main, os.path.join(screenshot_dir(), "bendahara-terlambat.png"))
+        # Deposited and validated at last: the alert clears, and so does the banner.
+        sts = self.validate(self.deposit(p))
+        self.row(d, deposits, sts.number, "Divalidasi bank: ")
+        d.wait_gone(lambda n: n.roleName == "label" and n.showing
+                    and "terlambat disetor" in n.name, "the late-deposit banner", root=main)
+        self.assertEqual(len(self.as_(TREASURER).rpc("ListDepositAlerts").alerts), 0)
 
 
 if __name__ == "__main__":
