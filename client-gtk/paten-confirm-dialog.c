@@ -93,7 +93,9 @@ gint64 paten_rupiah_parse(const char *text)
 gint64 paten_confirm_dialog_get_deposit_id(PatenConfirmDialog *self)
 {
     g_return_val_if_fail(PATEN_IS_CONFIRM_DIALOG(self), 0);
-    return self->deposit != NULL ? self->deposit->id : 0;
+    if (self->deposit != NULL)
+        return self->deposit->id;
+    return self->confirmation != NULL ? self->confirmation->deposit_id : 0;
 }
 
 static void set_busy(PatenConfirmDialog *self, gboolean busy)
@@ -335,6 +337,30 @@ PatenConfirmDialog *paten_confirm_dialog_new(GtkWindow *parent, PatenConnection 
         show_discrepancy(self, deposit->confirmation);
     else
         gtk_widget_grab_focus(GTK_WIDGET(self->amount_entry));
+    return self;
+}
+
+PatenConfirmDialog *paten_confirm_dialog_new_resolve(GtkWindow *parent, PatenConnection *conn,
+                                                     const Paten__Confirmation *c, const char *what)
+{
+    PatenConfirmDialog *self =
+        g_object_new(PATEN_TYPE_CONFIRM_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+    g_autofree char *title = g_strdup_printf(_("Resolve the discrepancy of %s"), what);
+    g_autofree char *amount = paten_format_rupiah(c->amount);
+
+    self->conn = g_object_ref(conn);
+    self->expected = c->expected;
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    gtk_label_set_text(self->what_label, title);
+    if (strlen(c->bank_date) == 10) {
+        g_autofree char *dmy =
+            g_strdup_printf("%.2s-%.2s-%.4s", c->bank_date + 8, c->bank_date + 5, c->bank_date);
+
+        gtk_entry_set_text(self->date_entry, dmy);
+    }
+    gtk_entry_set_text(self->reference_entry, c->bank_reference);
+    gtk_entry_set_text(self->amount_entry, amount + strlen("Rp "));
+    show_discrepancy(self, c);
     return self;
 }
 

@@ -31,6 +31,15 @@ PatenConfirmDialog *paten_confirm_dialog_new(GtkWindow *parent, PatenConnection 
                                              const Paten__Deposit *deposit,
                                              const Paten__Payment *payment, const char *today);
 
+/*
+ * A dialog over parent resolving, through conn, the open discrepancy c (copied), found elsewhere
+ * (a bank statement's import): the bank's figures shown, only "Selesaikan selisih" offered.
+ * what: what it confirmed, for people ("SSRD/0002/..."). Signal "confirmed" as above.
+ */
+PatenConfirmDialog *paten_confirm_dialog_new_resolve(GtkWindow *parent, PatenConnection *conn,
+                                                     const Paten__Confirmation *c,
+                                                     const char *what);
+
 /* The deposit's id (0 for a payment's dialog), to find an open dialog again. */
 gint64 paten_confirm_dialog_get_deposit_id(PatenConfirmDialog *self);
 

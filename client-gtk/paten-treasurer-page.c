@@ -35,6 +35,7 @@ struct _PatenTreasurerPage {
     GtkLabel *status_label;
     GtkListBox *deposit_list;
     GtkLabel *import_label;
+    GtkBox *import_actions;
     GtkEntry *from_entry;
     GtkEntry *to_entry;
     GtkWidget *reconcile_button;
@@ -752,6 +753,44 @@ static char *confirmed_what(PatenTreasurerPage *self, const Paten__Confirmation 
     }
 }
 
+static void on_imported_resolved(PatenConfirmDialog *dialog, gpointer confirmation, gpointer data)
+{
+    (void)dialog;
+    (void)confirmation;
+    gtk_widget_destroy(data);
+}
+
+static void on_resolve_imported_clicked(GtkButton *button, gpointer data)
+{
+    PatenTreasurerPage *self = data;
+    const Paten__Confirmation *c = g_object_get_data(G_OBJECT(button), "paten-confirmation");
+    const char *what = g_object_get_data(G_OBJECT(button), "paten-what");
+    PatenConfirmDialog *dialog =
+        paten_confirm_dialog_new_resolve(toplevel(self), self->conn, c, what);
+
+    g_signal_connect_object(dialog, "confirmed", G_CALLBACK(on_confirmation_made), self, 0);
+    /* Once resolved, the button has had its use. */
+    g_signal_connect_object(dialog, "confirmed", G_CALLBACK(on_imported_resolved), button, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+/* A button under the import's result for each discrepancy it recorded. */
+static void add_resolve_button(PatenTreasurerPage *self, const Paten__Confirmation *c,
+                               const char *what)
+{
+    g_autofree char *name = g_strdup_printf(_("Resolve the discrepancy of %s"), what);
+    GtkWidget *button = gtk_button_new_with_label(name);
+
+    g_object_set_data_full(G_OBJECT(button), "paten-confirmation", paten_message_dup(&c->base),
+                           paten_message_free);
+    g_object_set_data_full(G_OBJECT(button), "paten-what", g_strdup(what), g_free);
+    paten_set_accessible_name(button, name);
+    g_signal_connect_object(button, "clicked", G_CALLBACK(on_resolve_imported_clicked), self, 0);
+    gtk_widget_show(button);
+    gtk_container_add(GTK_CONTAINER(self->import_actions), button);
+    gtk_widget_show(GTK_WIDGET(self->import_actions));
+}
+
 static void on_imported(GObject *src, GAsyncResult *res, gpointer data)
 {
     g_autoptr(PatenTreasurerPage) self = data;
@@ -774,6 +813,8 @@ static void on_imported(GObject *src, GAsyncResult *res, gpointer data)
         paten_label_show(self->import_label, msg);
         return;
     }
+    clear_container(GTK_CONTAINER(self->import_actions));
+    gtk_widget_hide(GTK_WIDGET(self->import_actions));
     s = g_string_new(NULL);
     g_string_printf(s,
                     ngettext("The bank statement was imported: %zu confirmation made.",
@@ -786,6 +827,8 @@ static void on_imported(GObject *src, GAsyncResult *res, gpointer data)
         g_autofree char *amount = paten_format_rupiah(c->amount);
 
         g_string_append_printf(s, "\n  %s: %s (%s)", what, confirmation_name(c->status), amount);
+        if (c->status == PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_DISCREPANCY)
+            add_resolve_button(self, c, what);
     }
     if (reply->n_unmatched_lines > 0)
         g_string_append_printf(s, "\n%s", _("Lines that matched nothing:"));
@@ -1023,6 +1066,7 @@ static void paten_treasurer_page_class_init(PatenTreasurerPageClass *klass)
     BIND(status_label);
     BIND(deposit_list);
     BIND(import_label);
+    BIND(import_actions);
     BIND(from_entry);
     BIND(to_entry);
     BIND(reconcile_button);

@@ -6,7 +6,8 @@ the bank's validation (over the protocol) and the row shows it by itself; the tr
 it in the desk with the expected amount, and the server has it CONFIRMED. The reconciliation of
 the month is exported as CSV naming the receipt. A second scenario: another amount at the bank
 is a discrepancy, shown, then resolved with a reason in the same dialog; and a bank statement
-imported from a CSV file confirms a QRIS payment and names the line it could not match.
+imported from a CSV file confirms a QRIS payment, records another's discrepancy (resolved from
+the import's result) and names the line it could not match.
 Everything checked on the desk is also checked over the protocol, against the real patend."""
 
 import csv
@@ -225,23 +226,38 @@ class TreasurerTest(dt.DeskTestCase):
         self.assertEqual((got.status, got.resolved_reason),
                          (pb.CONFIRMATION_STATUS_RESOLVED, "Biaya administrasi bank Rp 500"))
 
-        # A QRIS payment, then the bank's statement: it confirms the QRIS, one line is unknown.
+        # Two QRIS payments, then the bank's statement: it confirms the first, finds the second
+        # Rp 500 short (a discrepancy, resolved from the import's result), and names the line
+        # it could not match.
         q = self.paid(method=pb.PAYMENT_METHOD_QRIS, reference="QR-77")
+        q2 = self.paid(method=pb.PAYMENT_METHOD_QRIS, reference="QR-78")
         # Payments are not pushed to the treasurer: the reconciliation is shown again.
         d.activate(d.named("Tampilkan rekonsiliasi", "push button", main))
-        d.find(lambda n: n.roleName == "table cell" and n.name == q.receipt_number,
+        d.find(lambda n: n.roleName == "table cell" and n.name == q2.receipt_number,
                "the QRIS payment", root=d.named("Pembayaran dalam periode", "table", main))
         with open(statement, "w", encoding="utf-8") as f:
             f.write("Tanggal;Referensi;Jumlah\n%s;QR-77;337.500\n%s;TAK-DIKENAL;5.000\n"
-                    % (q.received_date, q.received_date))
+                    "%s;QR-78;337.000\n" % (q.received_date, q.received_date, q.received_date))
         d.activate(d.named("Impor rekening koran", "push button", main))
-        d.label_with("Rekening koran diimpor: 1 konfirmasi dibuat.", root=main)
+        d.label_with("Rekening koran diimpor: 2 konfirmasi dibuat.", root=main)
         d.label_with("%s: Dikonfirmasi (%s)" % (q.receipt_number, AMOUNT), root=main)
+        d.label_with("%s: Selisih terbuka (Rp 337.000)" % q2.receipt_number, root=main)
         d.label_with("baris 3: TAK-DIKENAL, Rp 5.000 — ", root=main)
+        dt.screenshot(main, os.path.join(screenshot_dir(), "bendahara-impor.png"))
+        d.activate(d.named("Selesaikan selisih " + q2.receipt_number, "push button", main))
+        dlg = self.dialog(d, "Selesaikan selisih " + q2.receipt_number)
+        d.label_with("Selisih: bank menunjukkan Rp 337.000", root=dlg)
+        d.set_text(d.named("Alasan selisih", "text", dlg), "Potongan biaya QRIS")
+        d.activate(d.named("Selesaikan selisih", "push button", dlg))
+        d.label_with("Selisih telah diselesaikan: Potongan biaya QRIS.", root=main)
+        d.wait_gone(lambda n: n.roleName == "push button"
+                    and n.name == "Selesaikan selisih " + q2.receipt_number,
+                    "the import's resolve button", root=main)
         r = self.as_(TREASURER).rpc("Reconcile", treasurer_office_id=q.treasurer_office_id,
                                     from_date=q.received_date, to_date=q.received_date)
-        self.assertEqual([x.confirmation for x in r.payments if x.id == q.id],
-                         [pb.CONFIRMATION_STATUS_CONFIRMED])
+        self.assertEqual({x.id: x.confirmation for x in r.payments if x.id in (q.id, q2.id)},
+                         {q.id: pb.CONFIRMATION_STATUS_CONFIRMED,
+                          q2.id: pb.CONFIRMATION_STATUS_RESOLVED})
 
     def test_late_cash_is_a_banner_until_it_is_deposited(self):
         d = self.start_desk()
