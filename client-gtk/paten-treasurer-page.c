@@ -588,8 +588,10 @@ static void on_pay_confirm_clicked(PatenTreasurerPage *self)
 static void on_payment_row_activated(PatenTreasurerPage *self, GtkTreePath *path,
                                      GtkTreeViewColumn *column)
 {
-    (void)path;
     (void)column;
+    /* The row activated is the one confirmed (activated through the accessibility tree, it
+     * need not be selected yet). */
+    gtk_tree_selection_select_path(gtk_tree_view_get_selection(self->payments_tree), path);
     on_pay_confirm_clicked(self);
 }
 

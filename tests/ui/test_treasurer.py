@@ -7,7 +7,8 @@ it in the desk with the expected amount, and the server has it CONFIRMED. The re
 the month is exported as CSV naming the receipt. A second scenario: another amount at the bank
 is a discrepancy, shown, then resolved with a reason in the same dialog; and a bank statement
 imported from a CSV file confirms a QRIS payment, records another's discrepancy (resolved from
-the import's result) and names the line it could not match.
+the import's result) and names the line it could not match; a transfer is confirmed by hand
+from the reconciliation's table.
 Everything checked on the desk is also checked over the protocol, against the real patend."""
 
 import csv
@@ -235,6 +236,16 @@ class TreasurerTest(dt.DeskTestCase):
         d.activate(d.named("Tampilkan rekonsiliasi", "push button", main))
         d.find(lambda n: n.roleName == "table cell" and n.name == q2.receipt_number,
                "the QRIS payment", root=d.named("Pembayaran dalam periode", "table", main))
+        # A transfer is confirmed by hand from the reconciliation's table.
+        t = self.paid(method=pb.PAYMENT_METHOD_TRANSFER, reference="TRF-5")
+        d.activate(d.named("Tampilkan rekonsiliasi", "push button", main))
+        cell = d.find(lambda n: n.roleName == "table cell" and n.name == t.receipt_number,
+                      "the transfer", root=d.named("Pembayaran dalam periode", "table", main))
+        cell.doActionNamed("activate")
+        dlg = self.dialog(d, "Konfirmasi " + t.receipt_number)
+        self.assertEqual(d.named("Referensi bank", "text", dlg).text, "TRF-5")
+        d.activate(d.named("Konfirmasi", "push button", dlg))
+        d.label_with("Dikonfirmasi dengan bank: %s, referensi TRF-5." % AMOUNT, root=main)
         with open(statement, "w", encoding="utf-8") as f:
             f.write("Tanggal;Referensi;Jumlah\n%s;QR-77;337.500\n%s;TAK-DIKENAL;5.000\n"
                     "%s;QR-78;337.000\n" % (q.received_date, q.received_date, q.received_date))
@@ -255,9 +266,11 @@ class TreasurerTest(dt.DeskTestCase):
                     "the import's resolve button", root=main)
         r = self.as_(TREASURER).rpc("Reconcile", treasurer_office_id=q.treasurer_office_id,
                                     from_date=q.received_date, to_date=q.received_date)
-        self.assertEqual({x.id: x.confirmation for x in r.payments if x.id in (q.id, q2.id)},
+        self.assertEqual({x.id: x.confirmation for x in r.payments
+                          if x.id in (q.id, q2.id, t.id)},
                          {q.id: pb.CONFIRMATION_STATUS_CONFIRMED,
-                          q2.id: pb.CONFIRMATION_STATUS_RESOLVED})
+                          q2.id: pb.CONFIRMATION_STATUS_RESOLVED,
+                          t.id: pb.CONFIRMATION_STATUS_CONFIRMED})
 
     def test_late_cash_is_a_banner_until_it_is_deposited(self):
         d = self.start_desk()
