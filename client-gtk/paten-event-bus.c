@@ -22,6 +22,8 @@ enum {
     SIGNAL_FILE_CHANGED,
     SIGNAL_DISPOSITION_CHANGED,
     SIGNAL_ASSESSMENT_CHANGED,
+    SIGNAL_DEPOSIT_CHANGED,
+    SIGNAL_DEPOSIT_ALERT_CHANGED,
     SIGNAL_STATE_CHANGED,
     SIGNAL_ATTEMPT_FAILED,
     SIGNAL_SESSION_RESUMED,
@@ -63,6 +65,12 @@ void paten_event_bus_dispatch(PatenEventBus *self, const Paten__Event *ev)
         break;
     case PATEN__EVENT__BODY_ASSESSMENT_CHANGED:
         g_signal_emit(self, signals[SIGNAL_ASSESSMENT_CHANGED], 0, ev->assessment_changed);
+        break;
+    case PATEN__EVENT__BODY_DEPOSIT_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_DEPOSIT_CHANGED], 0, ev->deposit_changed);
+        break;
+    case PATEN__EVENT__BODY_DEPOSIT_ALERT_CHANGED:
+        g_signal_emit(self, signals[SIGNAL_DEPOSIT_ALERT_CHANGED], 0, ev->deposit_alert_changed);
         break;
     default:
         /* A kind this version does not know (a newer server): "event" has carried it. */
@@ -177,6 +185,8 @@ static void paten_event_bus_class_init(PatenEventBusClass *klass)
     signals[SIGNAL_FILE_CHANGED] = new_pointer_signal(oc, "file-changed");
     signals[SIGNAL_DISPOSITION_CHANGED] = new_pointer_signal(oc, "disposition-changed");
     signals[SIGNAL_ASSESSMENT_CHANGED] = new_pointer_signal(oc, "assessment-changed");
+    signals[SIGNAL_DEPOSIT_CHANGED] = new_pointer_signal(oc, "deposit-changed");
+    signals[SIGNAL_DEPOSIT_ALERT_CHANGED] = new_pointer_signal(oc, "deposit-alert-changed");
     signals[SIGNAL_SESSION_RESUMED] = new_pointer_signal(oc, "session-resumed");
     signals[SIGNAL_STATE_CHANGED] =
         g_signal_new("connection-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,

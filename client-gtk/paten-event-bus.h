@@ -15,6 +15,8 @@
  *   "file-changed"             (Paten__FileChanged *)
  *   "disposition-changed"      (Paten__DispositionChanged *)
  *   "assessment-changed"       (Paten__AssessmentChanged *)
+ *   "deposit-changed"          (Paten__DepositChanged *)
+ *   "deposit-alert-changed"    (Paten__DepositAlertChanged *)
  *   "connection-state-changed" (PatenConnectionState)
  *   "connection-attempt-failed"(GError *)               a (re)connect attempt failed
  *   "session-resumed"          (Paten__SessionInfo *)   a reconnect resumed the session

@@ -19,6 +19,7 @@
 #include "paten-register-dialog.h"
 #include "paten-services-page.h"
 #include "paten-tariffs-page.h"
+#include "paten-treasurer-page.h"
 #include "paten-users-page.h"
 #include "paten-util.h"
 
@@ -105,6 +106,17 @@ static gboolean assessors(PatenSession *session)
     return has_any(session, roles, G_N_ELEMENTS(roles));
 }
 
+/* The treasurers of DPMPTSP and BAPENDA. */
+static gboolean treasurers(PatenSession *session)
+{
+    return paten_session_has_role(session, PATEN__ROLE__ROLE_BENDAHARA);
+}
+
+static GtkWidget *create_treasurer_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_treasurer_page_new(app));
+}
+
 static GtkWidget *create_assess_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_assess_page_new(app));
@@ -151,6 +163,7 @@ static const Workspace workspaces[] = {
     { "inbox", N_("Dispositions"), disposition_receivers, create_inbox_page, FALSE },
     { "files", N_("Files"), file_readers, create_files_page, FALSE },
     { "assess", N_("Assessment"), assessors, create_assess_page, FALSE },
+    { "treasurer", N_("Treasurer"), treasurers, create_treasurer_page, FALSE },
     { "services", N_("Services"), admins, create_services_page, FALSE },
     { "tariffs", N_("Tariffs"), admins, create_tariffs_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },
