@@ -501,7 +501,14 @@ static void on_reconcile_loaded(PatenTreasurerPage *self, GObject *src, GAsyncRe
         add_line(self, reply->lines[i], reply->lines[i]->treasurer_office_name);
     if (reply->total != NULL && reply->n_lines != 1)
         add_line(self, reply->total, _("Total"));
-    /* The server's order: the oldest first. */
+    /* Then the same figures per cashier and day, as the server groups them. */
+    for (size_t i = 0; i < reply->n_cashier_days; i++) {
+        const Paten__ReconcileLine *l = reply->cashier_days[i];
+        g_autofree char *day = paten_date_display(l->day);
+        g_autofree char *name = g_strdup_printf("%s · %s", l->cashier_name, day);
+        add_line(self, l, name);
+    }
+    /* The server's order: by day, then cashier. */
     for (size_t i = 0; i < reply->n_payments; i++) {
         const Paten__Payment *p = reply->payments[i];
         g_autofree char *day = paten_date_display(p->received_date);

@@ -32,7 +32,10 @@ enum {
     RC_REVERSED,
     RC_METHOD,
     RC_VALIDATED,
-    RC_CONFIRMATION
+    RC_CONFIRMATION,
+    RC_CASHIER,
+    RC_CASHIER_NAME,
+    RC_DAY
 };
 
 /* The local day of now in the region (WIB unless the session's region says otherwise). */
@@ -78,8 +81,9 @@ static void reconciled(const struct pd_db_result *r, void *arg)
     struct recon *rc = arg;
     struct pd_request *req = rc->req;
     Paten__ReconcileReply reply = PATEN__RECONCILE_REPLY__INIT;
-    ReconcileLineC lines[MAX_TREASURER], total;
-    Paten__ReconcileLine *lp[MAX_TREASURER];
+    ReconcileLineC lines[MAX_TREASURER], total, *days;
+    Paten__ReconcileLine *lp[MAX_TREASURER], **dp;
+    size_t nd = 0;
     const PGresult *res;
     struct pd_msg_buf m;
     size_t nl = 0;
@@ -96,6 +100,9 @@ static void reconciled(const struct pd_db_result *r, void *arg)
     paten__reconcile_line__init(&total.line);
     pd_msg_buf_init(&m);
     reply.payments = pd_msg_keep(&m, g_new0(Paten__Payment *, n + 1));
+    /* Rows come by day, then cashier: a new (day, cashier) starts a line. */
+    days = pd_msg_keep(&m, g_new0(ReconcileLineC, n + 1));
+    dp = pd_msg_keep(&m, g_new0(Paten__ReconcileLine *, n + 1));
     for (int i = 0; i < n; i++) {
         int64_t t = pd_db_get_int(res, i, RC_TREASURER);
         size_t k;
@@ -105,6 +112,16 @@ static void reconciled(const struct pd_db_result *r, void *arg)
             reply.payments[reply.n_payments++] = p;
         if (pd_db_get_bool(res, i, RC_REVERSED))
             continue;
+        if (nd == 0 || days[nd - 1].line.cashier_id != pd_db_get_int(res, i, RC_CASHIER) ||
+            strcmp(days[nd - 1].line.day, pd_db_str(res, i, RC_DAY)) != 0) {
+            paten__reconcile_line__init(&days[nd].line);
+            days[nd].line.cashier_id = pd_db_get_int(res, i, RC_CASHIER);
+            days[nd].line.cashier_name = (char *)pd_db_str(res, i, RC_CASHIER_NAME);
+            days[nd].line.day = (char *)pd_db_str(res, i, RC_DAY);
+            dp[nd] = &days[nd].line;
+            nd++;
+        }
+        tally(&days[nd - 1], res, i);
         for (k = 0; k < nl && lines[k].line.treasurer_office_id != t; k++)
             ;
         if (k == nl) {
@@ -123,6 +140,8 @@ static void reconciled(const struct pd_db_result *r, void *arg)
     reply.lines = lp;
     reply.n_lines = nl;
     reply.total = &total.line;
+    reply.cashier_days = dp;
+    reply.n_cashier_days = nd;
     reply.from_date = rc->from;
     reply.to_date = rc->to;
     pd_request_reply(req, &reply.base);

@@ -840,10 +840,12 @@ static const char *const sql_text[PD_STMT__COUNT] = {
      * $5 (0: any), oldest first; the last columns classify them. */
     [PD_STMT_RECON_PAYMENTS] =
         "SELECT row_to_json(v)::text, v.treasurer_office_id, v.treasurer_office_name, v.amount, "
-        "v.reversed, v.method, v.deposit_validated, v.confirmation FROM payment_view v "
+        "v.reversed, v.method, v.deposit_validated, v.confirmation, v.cashier_id, v.cashier_name, "
+        "v.received_date FROM payment_view v "
         "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.cashier_id = $2::bigint) "
         "AND v.received_date::date BETWEEN $3::date AND $4::date "
-        "AND ($5::bigint = 0 OR v.treasurer_office_id = $5::bigint) ORDER BY v.id LIMIT 20000",
+        "AND ($5::bigint = 0 OR v.treasurer_office_id = $5::bigint) "
+        "ORDER BY v.received_date, v.cashier_id, v.id LIMIT 20000",
     /* ($1 region, $2 office, $3 cashier, $4 day, $5 collected, $6 cash collected, $7 expected,
      * $8 counted, $9 reason, $10 at) */
     [PD_STMT_CASH_CLOSE_INSERT] =

@@ -203,6 +203,8 @@ class ReconcileTest(DepositTestCase):
         t = b.rpc("Reconcile", treasurer_office_id=treasurer, from_date="2026-11-01",
                   to_date="2026-11-30")
         self.assertEqual([x.collected for x in t.lines], [1012500])
+        self.assertEqual([(x.cashier_name, x.day, x.collected, x.on_hand) for x in t.cashier_days],
+                         [("Kasir Kecamatan Kaloran", "2026-11-23", 1012500, 337500)])
         # The daily close: Rp 337.500 should be in the drawer.
         e = kasir.rpc_error("CloseCashDay", idempotency_key=key(), counted=330000)
         self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", "reason"))
