@@ -3,6 +3,8 @@
  */
 #include "pd_offices.h"
 
+#include "paten_calendar.h"
+
 #include "paten.pb-c.h"
 #include "pd_alloc.h"
 #include "pd_db.h"
@@ -63,6 +65,9 @@ static void loaded(const struct pd_db_result *r, void *arg)
             e->region_id = pd_db_get_int(res, i, 1);
             e->kind = pd_office_kind_parse(pd_db_get(res, i, 2));
             snprintf(e->code, sizeof e->code, "%s", pd_db_get(res, i, 3));
+            e->tz_offset_min = paten_tz_offset_minutes(pd_db_get(res, i, 4));
+            if (e->tz_offset_min < 0)
+                e->tz_offset_min = 7 * 60;
             g_hash_table_insert(o->by_id, &e->id, e);
         }
         o->loaded = true;
@@ -97,4 +102,10 @@ bool pd_offices_loaded(const struct pd_offices *o)
 const struct pd_office_entry *pd_offices_get(const struct pd_offices *o, int64_t id)
 {
     return g_hash_table_lookup(o->by_id, &id);
+}
+
+int pd_offices_tz(const struct pd_offices *o, int64_t office_id)
+{
+    const struct pd_office_entry *e = pd_offices_get(o, office_id);
+    return e ? e->tz_offset_min : 7 * 60;
 }

@@ -19,6 +19,7 @@ struct pd_office_entry {
     int64_t region_id;
     int kind; /* Paten__OfficeKind */
     char code[48];
+    int tz_offset_min; /* the region's offset from UTC (WIB 420, WITA 480, WIT 540) */
 };
 
 struct pd_offices;
@@ -34,6 +35,9 @@ bool pd_offices_loaded(const struct pd_offices *o);
 
 /* The office, or NULL when it does not exist (as of the last load). */
 const struct pd_office_entry *pd_offices_get(const struct pd_offices *o, int64_t id);
+
+/* The offset from UTC, in minutes, of office_id's region (WIB when unknown): its local day. */
+int pd_offices_tz(const struct pd_offices *o, int64_t office_id);
 
 /* The Paten__OfficeKind of a database office_kind name ("KECAMATAN"), or 0. */
 int pd_office_kind_parse(const char *name);

@@ -16,6 +16,7 @@
 #include "pd_assess.h"
 #include "pd_idem.h"
 #include "pd_log.h"
+#include "pd_offices.h"
 #include "pd_payments.h"
 #include "pd_server.h"
 #include "pd_session.h"
@@ -654,8 +655,9 @@ void pd_handle_list_payments(struct pd_request *req, const ProtobufCMessage *msg
         }
         snprintf(day, sizeof day, "%s", m->day);
     } else {
-        /* Indonesia's offices keep WIB, WITA or WIT; the demo and most regions WIB. */
-        paten_day_format(paten_day_of(req->now_ms, 7 * 60), day);
+        paten_day_format(
+            paten_day_of(req->now_ms, pd_offices_tz(req->srv->offices, req->session->office_id)),
+            day);
     }
     b = pd_db_batch_new();
     pd_db_batch_add(b, PD_STMT_PAY_LIST);

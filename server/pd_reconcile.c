@@ -11,6 +11,7 @@
 #include "pd_audit.h"
 #include "pd_idem.h"
 #include "pd_log.h"
+#include "pd_offices.h"
 #include "pd_payments.h"
 #include "pd_server.h"
 #include "pd_session.h"
@@ -38,10 +39,11 @@ enum {
     RC_DAY
 };
 
-/* The local day of now in the region (WIB unless the session's region says otherwise). */
+/* The local day of now in the caller's region. */
 static void today_of(const struct pd_request *req, char out[11])
 {
-    paten_day_format(paten_day_of(req->now_ms, 7 * 60), out);
+    paten_day_format(
+        paten_day_of(req->now_ms, pd_offices_tz(req->srv->offices, req->session->office_id)), out);
 }
 
 typedef struct {

@@ -142,7 +142,8 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "WHERE user_id = $1::bigint AND ended_at IS NULL AND id <> $4::bigint RETURNING id",
 
     /* ---- people --------------------------------------------------------------------------- */
-    [PD_STMT_OFFICES_ALL] = "SELECT o.id, o.region_id, o.kind::text, o.code FROM offices o",
+    [PD_STMT_OFFICES_ALL] = "SELECT o.id, o.region_id, o.kind::text, o.code, r.time_zone "
+                            "FROM offices o JOIN regions r ON r.id = o.region_id",
     [PD_STMT_OFFICES_OF_REGION] =
         "SELECT o.id, o.code, o.name, o.kind::text, r.code, to_char(o.opens, 'HH24:MI'), "
         "to_char(o.closes, 'HH24:MI') FROM offices o JOIN regions r ON r.id = o.region_id "
