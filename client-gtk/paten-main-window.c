@@ -10,6 +10,7 @@
 
 #include "paten-account-page.h"
 #include "paten-assess-page.h"
+#include "paten-cashier-page.h"
 #include "paten-connection-indicator.h"
 #include "paten-desk.h"
 #include "paten-file-window.h"
@@ -105,6 +106,17 @@ static gboolean assessors(PatenSession *session)
     return has_any(session, roles, G_N_ELEMENTS(roles));
 }
 
+/* The kecamatan's cashier. */
+static gboolean cashiers(PatenSession *session)
+{
+    return paten_session_has_role(session, PATEN__ROLE__ROLE_KASIR);
+}
+
+static GtkWidget *create_cashier_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_cashier_page_new(app));
+}
+
 static GtkWidget *create_assess_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_assess_page_new(app));
@@ -151,6 +163,7 @@ static const Workspace workspaces[] = {
     { "inbox", N_("Dispositions"), disposition_receivers, create_inbox_page, FALSE },
     { "files", N_("Files"), file_readers, create_files_page, FALSE },
     { "assess", N_("Assessment"), assessors, create_assess_page, FALSE },
+    { "cashier", N_("Cashier"), cashiers, create_cashier_page, FALSE },
     { "services", N_("Services"), admins, create_services_page, FALSE },
     { "tariffs", N_("Tariffs"), admins, create_tariffs_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },
