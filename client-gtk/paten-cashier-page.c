@@ -47,6 +47,7 @@ struct _PatenCashierPage {
     guint cash_serial;  /* the ListUndeposited call whose answer counts */
     guint alert_serial; /* the ListDepositAlerts call whose answer counts */
     guint tick;
+    gboolean asked; /* the pending search is the cashier's (not a reload): "nothing" is said */
 };
 
 G_DEFINE_TYPE(PatenCashierPage, paten_cashier_page, GTK_TYPE_BOX)
@@ -209,8 +210,11 @@ static void on_owed_done(GObject *src, GAsyncResult *res, gpointer data)
     for (size_t i = 0; i < reply->n_owed; i++)
         if (reply->owed[i]->assessment != NULL)
             gtk_container_add(GTK_CONTAINER(self->owed_list), owed_row(self, reply->owed[i]));
-    paten_label_show(self->owed_status_label,
-                     reply->n_owed == 0 ? _("Nothing is owed under this number.") : NULL);
+    /* A reload that finds nothing (the bill was just paid) clears the results quietly. */
+    paten_label_show(self->owed_status_label, reply->n_owed == 0 && self->asked
+                                                  ? _("Nothing is owed under this number.")
+                                                  : NULL);
+    self->asked = FALSE;
     paten_message_free(reply);
 }
 
@@ -238,6 +242,7 @@ static void on_find_clicked(PatenCashierPage *self)
     }
     paten_label_show(self->owed_status_label, NULL);
     find_owed(self);
+    self->asked = TRUE;
 }
 
 /* ---- the cash not yet deposited ----------------------------------------------------------- */

@@ -159,6 +159,7 @@ static void show_payments(PatenDepositDialog *self)
         g_object_set_data(G_OBJECT(row), "paten-payment", (gpointer)p);
         g_object_set_data(G_OBJECT(row), "paten-check", check);
         gtk_container_add(GTK_CONTAINER(row), check);
+        paten_set_accessible_name(row, p->receipt_number);
         gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
         gtk_widget_show_all(row);
         gtk_container_add(GTK_CONTAINER(self->payments_list), row);
@@ -337,6 +338,9 @@ static void on_validate_clicked(PatenDepositDialog *self)
         gtk_widget_grab_focus(GTK_WIDGET(self->validated_at_entry));
         return;
     }
+    /* Typed to the minute: a validation in the very minute the STS was made is not before it. */
+    if (at / 60000 == self->deposit->created_at_ms / 60000 && at < self->deposit->created_at_ms)
+        at = self->deposit->created_at_ms;
     req.idempotency_key = self->validate_key;
     req.deposit_id = self->deposit->id;
     req.bank_reference = reference;
