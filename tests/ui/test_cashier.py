@@ -1,0 +1,221 @@
+"""paten-desk: the "Kasir" workspace of the kecamatan's cashier. A Temanggung IMB file is taken
+in, surveyed, recommended, approved and assessed over the protocol (an SKRD of Rp 337.500 by
+DPMPTSP's officer). The Kaloran cashier finds it in the desk by the file's number, is refused a
+wrong amount with the server's difference (nothing paid), pays the right amount in cash, saves
+the SSRD as a PDF with its receipt number, sees the cash in the undeposited list with the time
+left to its deadline, makes an STS to DPMPTSP, saves it as a PDF and records the bank's
+validation; the payment leaves the undeposited list by itself. Everything shown is checked over
+the protocol too, against the real patend."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import desk_test as dt  # noqa: E402
+from test_account import unnamed_interactive  # noqa: E402
+from paten_test import pb  # noqa: E402
+
+CASHIER = "kasir@kaloran"
+OFFICER = "petugas_skrd@dpmptsp-temanggung"
+# 72 m2 x 0,75 (SEMI_PERMANEN) x 0,5 (HUNIAN) x Rp 12.500 = Rp 337.500 (as in test_assess.py).
+IMB = [pb.FieldValue(name=k, value=v) for k, v in dict(
+    luas_bangunan="72", jumlah_lantai="1", fungsi_bangunan="HUNIAN",
+    kelas_bangunan="SEMI_PERMANEN", lokasi="Desa Kaloran", imb_perumahan="false",
+    nama_sesuai_surat_tanah="true").items()]
+IMB_REQS = ["formulir", "ktp", "surat-tanah", "denah-lokasi", "tampak", "pbb"]
+AMOUNT = "Rp 337.500"
+TREASURER = "DPMPTSP Kabupaten Temanggung"
+
+
+def key():
+    return str(uuid.uuid4())
+
+
+def screenshot_dir():
+    folder = os.environ.get("PATEN_SCREENSHOT_DIR") or os.environ["PATEN_BUILD_SCREENSHOTS"]
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+class CashierTest(dt.DeskTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix="paten-desk-cashier-")
+        self.prints = os.path.join(self.tmp, "prints") + "/"
+        os.makedirs(self.prints)
+        self.users = {}
+
+    def tearDown(self):
+        super().tearDown()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- the protocol side -------------------------------------------------------------------
+
+    def as_(self, user):
+        if user not in self.users:
+            c = self.client()
+            c.login(user)
+            self.users[user] = c
+        return self.users[user]
+
+    def act(self, user, rpc, f, **fields):
+        return self.as_(user).rpc(rpc, idempotency_key=key(), file_id=f.id, version=f.version,
+                                  **fields).file
+
+    def assessed_imb(self):
+        """A Kaloran IMB file up to its issued SKRD (AWAITING_PAYMENT): the file and the SKRD."""
+        loket = self.as_("loket@kaloran")
+        svc = [s for s in loket.rpc("ListServices").services if s.code == "imb"][0]
+        f = loket.rpc("TakeIn", idempotency_key=key(), service_id=svc.id,
+                      applicant=pb.Applicant(kind=pb.APPLICANT_KIND_PERSON,
+                                             nik="3327014101900001", name="Siti Aminah",
+                                             address="Desa Kaloran", phone="081234567890"),
+                      fields=IMB, requirements=IMB_REQS).file
+        f = self.act("tim_teknis@kaloran", "SubmitSurvey", f, date="2026-11-20", team=["Agus"],
+                     findings="Sesuai permohonan",
+                     measurements=[pb.FieldValue(name="luas_bangunan", value="72")])
+        f = self.act("sekretariat@kaloran", "Recommend", f, can_process=True)
+        f = self.act("camat@kaloran", "Decide", f, approve=True)
+        self.assertEqual(f.state, pb.FILE_STATE_AWAITING_ASSESSMENT)
+        officer = self.as_(OFFICER)
+        preview = officer.rpc("PreviewAssessment", file_id=f.id).assessment
+        a = officer.rpc("IssueAssessment", idempotency_key=key(), file_id=f.id,
+                        version=preview.file_version, principal=preview.principal).assessment
+        self.assertEqual(a.principal, 337500)
+        return f, a
+
+    # ---- the desk side -----------------------------------------------------------------------
+
+    def dialog(self, d, title):
+        return d.find(lambda n: n.roleName == "dialog" and n.name.startswith(title) and n.showing,
+                      "dialog %r" % title)
+
+    def pdf_text(self, path):
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(5), b"%PDF-")
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        return " ".join(text.split())
+
+    def saved_pdf(self, d, what, root):
+        said = d.label_with(what + " disimpan ke " + self.prints, root=root).name
+        pdf = said.split(" disimpan ke ", 1)[1].rstrip(".")
+        self.assertTrue(os.path.isfile(pdf), pdf)
+        return self.pdf_text(pdf)
+
+    # ---- scenarios ---------------------------------------------------------------------------
+
+    def test_a_bill_found_paid_in_cash_and_deposited_with_an_sts(self):
+        f, a = self.assessed_imb()
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(CASHIER)
+        cashier = self.as_(CASHIER).session.session.user.name
+        main = d.workspace(d.main_window(cashier), "Kasir")
+        # The cashier has this workspace and the account, as before: nothing else.
+        self.assertEqual([c.name for c in d.named("Ruang kerja", root=main).children],
+                         ["Kasir", "Akun"])
+        d.label_with("0 pembayaran, Rp 0", root=main)  # loaded, and empty
+
+        # Found by the file's number, with today's figures.
+        search = d.named("Cari tagihan", "text", main)
+        d.set_text(search, f.register_number)
+        d.press_enter(search)
+        found = d.named("Tagihan ditemukan", root=main)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == a.number and n.showing,
+                     "the bill of %s" % a.number, root=found, recursive=False)
+        d.label_with("Siti Aminah · " + f.register_number, root=row)
+        d.label_with("Pokok %s · terlambat 0 bulan · bunga Rp 0" % AMOUNT, root=row)
+        d.label_with("Tagihan hari ini " + AMOUNT, root=row)
+        self.assertEqual(unnamed_interactive(main, []), [])
+
+        # The payment dialog: the total pre-filled; a wrong amount is the server's refusal.
+        d.activate(d.named("Bayar " + a.number, "push button", row))
+        dlg = self.dialog(d, "Pembayaran " + a.number)
+        d.named("Jumlah hari ini " + AMOUNT, "label", dlg)
+        amount = d.named("Jumlah diterima", "text", dlg)
+        self.assertEqual(amount.text, "337500")
+        self.assertEqual(unnamed_interactive(dlg, []), [])
+        d.set_text(amount, "300.000")
+        d.activate(d.named("Bayar", "push button", dlg))
+        refused = d.find(lambda n: n.roleName == "label" and n.showing and "kurang Rp 37.500" in n.name,
+                         "the server's difference", root=dlg).name
+        self.assertNotIn("Dibayar", refused)
+        self.assertEqual(len(self.as_(CASHIER).rpc("ListPayments").payments), 0)
+
+        # The right amount, in cash: the receipt's number, and its SSRD saved as a PDF.
+        d.set_text(amount, "337.500")
+        d.activate(d.named("Bayar", "push button", dlg))
+        paid = d.label_with("Dibayar: %s. Nomor bukti bayar " % AMOUNT, root=dlg).name
+        receipt = paid.split("Nomor bukti bayar ", 1)[1].rstrip(".")
+        dt.screenshot(dlg, os.path.join(screenshot_dir(), "kasir-bayar.png"))
+        d.activate(d.named("Simpan PDF", "push button", dlg))
+        text = self.saved_pdf(d, "SSRD", dlg)
+        for expected in ["SURAT SETORAN RETRIBUSI DAERAH (SSRD)", receipt, a.number,
+                         f.register_number, "Siti Aminah", AMOUNT, TREASURER]:
+            self.assertIn(expected, text)
+        p = [x for x in self.as_(CASHIER).rpc("ListPayments").payments
+             if x.receipt_number == receipt][0]
+        self.assertEqual((p.amount, p.method, p.assessment_id),
+                         (337500, pb.PAYMENT_METHOD_CASH, a.id))
+        d.activate(d.named("Tutup", "push button", dlg))
+
+        # The cash waits for its deposit, with the time left to the deadline.
+        cash = d.named("Uang tunai belum disetor", "list box", main)
+        crow = d.find(lambda n: n.roleName == "list item" and n.name == receipt and n.showing,
+                      "the undeposited row of %s" % receipt, root=cash, recursive=False)
+        d.find(lambda n: n.roleName == "label" and n.showing
+               and n.name.startswith("Setor paling lambat ") and n.name.endswith(" lagi)"),
+               "the deposit deadline", root=crow)
+        d.label_with("untuk " + TREASURER, root=crow)
+        self.assertGreater(p.deposit_deadline_ms, p.received_at_ms)
+        d.label_with("1 pembayaran, " + AMOUNT, root=main)
+        dt.screenshot(main, os.path.join(screenshot_dir(), "kasir.png"))
+
+        # The STS to DPMPTSP's treasurer, saved as a PDF.
+        d.activate(d.named("Buat STS", "push button", main))
+        sts = self.dialog(d, "Buat STS")
+        d.find(lambda n: n.roleName == "check box" and n.name == receipt and n.checked,
+               "the payment ticked", root=sts)
+        d.label_with("1 pembayaran dipilih: " + AMOUNT, root=sts)
+        self.assertEqual(unnamed_interactive(sts, []), [])
+        d.activate(d.named("Buat STS", "push button", sts))
+        made = d.label_with("dibuat: %s, 1 pembayaran, kepada %s." % (AMOUNT, TREASURER),
+                            root=sts).name
+        number = made[len("STS "):].split(" dibuat:", 1)[0]
+        d.activate(d.named("Simpan PDF", "push button", sts))
+        text = self.saved_pdf(d, "STS", sts)
+        for expected in ["SURAT TANDA SETORAN (STS)", number, receipt, f.register_number,
+                         AMOUNT, TREASURER]:
+            self.assertIn(expected, text)
+
+        # On the server: the payment is in this deposit, of this total.
+        kasir = self.as_(CASHIER)
+        p = [x for x in kasir.rpc("ListPayments").payments if x.receipt_number == receipt][0]
+        self.assertEqual(p.deposit_number, number)
+        dep = [x for x in kasir.rpc("ListDeposits").deposits if x.number == number][0]
+        self.assertEqual((dep.id, dep.total, dep.treasurer_office_name),
+                         (p.deposit_id, 337500, TREASURER))
+        self.assertEqual(len(kasir.rpc("ListUndeposited").payments), 0)
+
+        # The bank's validation: the deposit is made.
+        d.set_text(d.named("Referensi validasi bank", "text", sts), "BRI-VAL-0001")
+        d.activate(d.named("Catat validasi bank", "push button", sts))
+        d.label_with("Validasi bank atas STS %s dicatat: BRI-VAL-0001" % number, root=sts)
+        dep = [x for x in kasir.rpc("ListDeposits").deposits if x.number == number][0]
+        self.assertEqual(dep.bank_reference, "BRI-VAL-0001")
+        dt.screenshot(sts, os.path.join(screenshot_dir(), "kasir-sts.png"))
+        d.activate(d.named("Tutup", "push button", sts))
+        # ...and the cash has left the undeposited list by itself.
+        d.wait_gone(lambda n: n.roleName == "list item" and n.name == receipt,
+                    "the undeposited row", root=cash, recursive=False)
+        d.label_with("0 pembayaran, Rp 0", root=main)
+
+
+if __name__ == "__main__":
+    dt.main()
