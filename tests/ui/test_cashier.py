@@ -44,6 +44,15 @@ def screenshot_dir():
 
 class CashierTest(dt.DeskTestCase):
 
+    def new_server(self):
+        # The deposit deadline's watch looks often, so that an alert comes within the test.
+        return dt.pt.Patend(self.db.patend_args() + [
+            "--demo", "--listen", "127.0.0.1:%d" % self.port, "--deposit-watch", "200ms"],
+            env={"PATEN_DEMO_PASSWORD": dt.DEMO_PASSWORD})
+
+    def set_clock(self, **change):
+        self.client().call(dt.pt.SET_TEST_CLOCK, pb.SetTestClockRequest(**change))
+
     def setUp(self):
         super().setUp()
         self.tmp = tempfile.mkdtemp(prefix="paten-desk-cashier-")
@@ -215,6 +224,56 @@ class CashierTest(dt.DeskTestCase):
         d.wait_gone(lambda n: n.roleName == "list item" and n.name == receipt,
                     "the undeposited row", root=cash, recursive=False)
         d.label_with("0 pembayaran, Rp 0", root=main)
+
+    def test_the_cash_day_closed_with_a_difference_and_an_overdue_deposit_flagged_live(self):
+        # The sessions outlive the day the business clock is moved on below (read at login).
+        self.db.sql("INSERT INTO settings (key, value, updated_at) VALUES "
+                    "('auth.session_idle_minutes', '4320', now()) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value")
+        f, a = self.assessed_imb()
+        kasir = self.as_(CASHIER)
+        p = kasir.rpc("RecordPayment", idempotency_key=key(), assessment_id=a.id,
+                      method=pb.PAYMENT_METHOD_CASH, amount=337500).payment
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(CASHIER)
+        main = d.workspace(d.main_window(kasir.session.session.user.name), "Kasir")
+        cash = d.named("Uang tunai belum disetor", "list box", main)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == p.receipt_number
+                     and n.showing, "the undeposited row", root=cash, recursive=False)
+        d.label_with("Setor paling lambat ", root=row)
+
+        # Tutup kas: today's figures; a count that differs needs its reason.
+        d.activate(d.named("Tutup kas hari ini", "push button", main))
+        dlg = self.dialog(d, "Tutup kas hari ini")
+        d.label_with(TREASURER, root=dlg)
+        d.named(AMOUNT, "label", dlg)
+        self.assertEqual(unnamed_interactive(dlg, []), [])
+        d.set_text(d.named("Uang tunai yang dihitung", "text", dlg), "330.000")
+        d.activate(d.named("Tutup kas", "push button", dlg))
+        d.label_with("Hasil hitung berbeda dari %s di tangan menurut catatan" % AMOUNT, root=dlg)
+        d.set_text(d.named("Alasan selisih kas", "text", dlg), "Uang kembalian kurang")
+        d.activate(d.named("Tutup kas", "push button", dlg))
+        d.label_with("Kas hari ini ditutup: dihitung Rp 330.000, menurut catatan %s, "
+                     "selisih -Rp 7.500." % AMOUNT, root=dlg)
+        closes = kasir.rpc("ListCashCloses").closes
+        self.assertEqual([(c.expected, c.counted, c.difference, c.reason) for c in closes],
+                         [(337500, 330000, -7500, "Uang kembalian kurang")])
+        d.activate(d.named("Simpan PDF", "push button", dlg))
+        text = self.saved_pdf(d, "Tutup kas", dlg)
+        for expected in ["TUTUP KAS HARIAN", AMOUNT, "Rp 330.000", "-Rp 7.500",
+                         "Uang kembalian kurang"]:
+            self.assertIn(expected, text)
+        d.activate(d.named("Tutup", "push button", dlg))
+
+        # The deadline passes (the server's clock moved just past it): the alert comes by itself.
+        self.set_clock(offset_ms=p.deposit_deadline_ms - p.received_at_ms + 60 * 1000)
+        d.label_with("Pembayaran tunai terlambat disetor:", root=main)
+        d.label_with(p.receipt_number + " · Siti Aminah · " + AMOUNT, root=main)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == p.receipt_number
+                     and n.showing, "the undeposited row", root=cash, recursive=False)
+        d.label_with("Terlambat: batas setor ", root=row)
+        self.assertEqual([x.payment.id for x in kasir.rpc("ListDepositAlerts").alerts], [p.id])
+        dt.screenshot(main, os.path.join(screenshot_dir(), "kasir-terlambat.png"))
 
 
 if __name__ == "__main__":
