@@ -68,7 +68,7 @@ gboolean paten_rupiah_parse(const char *text, gint64 *amount)
             continue;
         if (!g_ascii_isdigit(*s))
             return FALSE;
-        if (v > (G_MAXINT64 - 9) / 10)
+        if (v > (G_MAXINT64 - (*s - '0')) / 10)
             return FALSE;
         v = v * 10 + (*s - '0');
         digit = TRUE;
