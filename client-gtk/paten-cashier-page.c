@@ -165,6 +165,11 @@ static GtkWidget *owed_row(PatenCashierPage *self, const Paten__Owed *o)
     gtk_container_add(GTK_CONTAINER(text), row_label(title, FALSE));
     gtk_container_add(GTK_CONTAINER(text), row_label(what, TRUE));
     gtk_container_add(GTK_CONTAINER(text), row_label(figures, TRUE));
+    if (o->bill != NULL && o->bill->number[0] != '\0') {
+        /* The STRD / STPD of today's interest, already issued: paid with the principal. */
+        g_autofree char *bill = g_strdup_printf(_("Interest billed on %s"), o->bill->number);
+        gtk_container_add(GTK_CONTAINER(text), row_label(bill, TRUE));
+    }
     gtk_widget_set_hexpand(text, TRUE);
     total_label = row_label(due, FALSE);
     gtk_style_context_add_class(gtk_widget_get_style_context(total_label), "paten-heading");

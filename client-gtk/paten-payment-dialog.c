@@ -131,6 +131,8 @@ static void show_owed(PatenPaymentDialog *self)
     add_row(self, r++, _("Principal"), principal, FALSE);
     add_row(self, r++, _("Months late"), months, FALSE);
     add_row(self, r++, _("Late interest"), interest, FALSE);
+    if (o->bill != NULL && o->bill->number[0] != '\0')
+        add_row(self, r++, _("Bill (interest)"), o->bill->number, FALSE);
     add_row(self, r++, _("Total due today"), total, TRUE);
     gtk_entry_set_text(self->amount_entry, plain);
 }
