@@ -4,14 +4,20 @@ DPMPTSP's officer). The Kaloran cashier finds it in the desk by the file's numbe
 wrong amount with the server's difference (nothing paid), pays the right amount in cash, saves
 the SSRD as a PDF with its receipt number, sees the cash in the undeposited list with the time
 left to its deadline, makes an STS to DPMPTSP, saves it as a PDF and records the bank's
-validation; the payment leaves the undeposited list by itself. Everything shown is checked over
-the protocol too, against the real patend."""
+validation; the payment leaves the undeposited list by itself. The daily close refuses a
+difference without its reason and prints the figures; a deadline passed on the server's clock
+raises the alert banner live. A payment whose reply is lost (the server stopped past the desk's
+call time-out, then going on) is retried from the same dialog with the same idempotency key and
+gets the first receipt. Everything shown is checked over the protocol too, against the real
+patend."""
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -274,6 +280,46 @@ class CashierTest(dt.DeskTestCase):
         d.label_with("Terlambat: batas setor ", root=row)
         self.assertEqual([x.payment.id for x in kasir.rpc("ListDepositAlerts").alerts], [p.id])
         dt.screenshot(main, os.path.join(screenshot_dir(), "kasir-terlambat.png"))
+
+    def test_a_retry_after_a_lost_reply_gets_the_first_receipt(self):
+        f, a = self.assessed_imb()
+        d = self.start_desk(env={"PATEN_DESK_PRINT_TO": self.prints})
+        d.login(CASHIER)
+        kasir = self.as_(CASHIER)
+        main = d.workspace(d.main_window(kasir.session.session.user.name), "Kasir")
+        search = d.named("Cari tagihan", "text", main)
+        d.set_text(search, a.number)
+        d.press_enter(search)
+        row = d.find(lambda n: n.roleName == "list item" and n.name == a.number and n.showing,
+                     "the bill of %s" % a.number, root=d.named("Tagihan ditemukan", root=main),
+                     recursive=False)
+        d.activate(d.named("Bayar " + a.number, "push button", row))
+        dlg = self.dialog(d, "Pembayaran " + a.number)
+        # The server stops answering while the payment is on its way: the desk gives up waiting
+        # (its call time-out); then the server goes on and takes the money, its reply lost.
+        os.kill(self.server.proc.pid, signal.SIGSTOP)
+        try:
+            d.activate(d.named("Bayar", "push button", dlg))
+            try:
+                d.label_with("Server tidak menjawab", root=dlg)
+            except Exception:
+                d.label_with("Server tidak menjawab", root=dlg)  # the time-out is 30 s
+        finally:
+            os.kill(self.server.proc.pid, signal.SIGCONT)
+        taken = None
+        for _ in range(40):
+            taken = [x for x in kasir.rpc("ListPayments").payments if x.assessment_id == a.id]
+            if taken:
+                break
+            time.sleep(0.25)
+        self.assertEqual(len(taken), 1)
+        # "Bayar" again, from the same dialog: the same key, so the first receipt, not a second
+        # payment nor ALREADY_PAID.
+        d.activate(d.named("Bayar", "push button", dlg))
+        d.label_with("Dibayar: %s. Nomor bukti bayar %s." % (AMOUNT, taken[0].receipt_number),
+                     root=dlg)
+        self.assertEqual([x.receipt_number for x in kasir.rpc("ListPayments").payments
+                          if x.assessment_id == a.id], [taken[0].receipt_number])
 
 
 if __name__ == "__main__":
