@@ -224,8 +224,8 @@ static PatenDocument *sheet(PatenCashCloseDialog *self)
         .now = now,
     };
 
-    return paten_cash_close_sheet_new(self->closed, paten_session_get_office_name(self->session),
-                                      &ctx);
+    return paten_cash_close_sheet_new(self->closed, self->figures,
+                                      paten_session_get_office_name(self->session), &ctx);
 }
 
 static void on_print_clicked(PatenCashCloseDialog *self)

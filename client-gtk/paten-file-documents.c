@@ -696,8 +696,9 @@ PatenDocument *paten_deposit_slip_new(const Paten__Deposit *dep, const PatenPrin
     return d;
 }
 
-PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c, const char *office_name,
-                                          const PatenPrintContext *ctx)
+PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c,
+                                          const Paten__ReconcileReply *figures,
+                                          const char *office_name, const PatenPrintContext *ctx)
 {
     g_autofree char *number = g_strdup_printf("%s-%" G_GINT64_FORMAT, c->day, c->cashier_id);
     PatenDocument *d = paten_document_new("TUTUP-KAS", number, _("DAILY CASH CLOSE"));
@@ -723,6 +724,21 @@ PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c, const char 
     if (c->reason[0] != '\0')
         paten_document_add_field(d, _("Reason for the difference"), c->reason);
     paten_document_add_field(d, _("Closed at"), closed);
+    if (figures != NULL && figures->n_lines > 0) {
+        paten_document_add_heading(d, _("By treasurer"));
+        for (size_t i = 0; i < figures->n_lines; i++) {
+            const Paten__ReconcileLine *l = figures->lines[i];
+            g_autofree char *got = paten_format_rupiah(l->collected);
+            g_autofree char *confirmed = paten_format_rupiah(l->confirmed);
+            g_autofree char *unconfirmed = paten_format_rupiah(l->deposited_unconfirmed);
+            g_autofree char *on_hand = paten_format_rupiah(l->on_hand);
+            g_autofree char *item =
+                g_strdup_printf(_("%s: collected %s = confirmed %s + deposited, unconfirmed %s "
+                                  "+ on hand %s"),
+                                l->treasurer_office_name, got, confirmed, unconfirmed, on_hand);
+            paten_document_add_item(d, item);
+        }
+    }
     above = g_strdup_printf(_("%s, %s\nCashier"), place, day);
     paten_document_add_signature(d, above, c->cashier_name);
     return d;

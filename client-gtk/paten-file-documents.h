@@ -98,10 +98,12 @@ PatenDocument *paten_payment_receipt_new(const Paten__Payment *p, const char *of
 PatenDocument *paten_deposit_slip_new(const Paten__Deposit *dep, const PatenPrintContext *ctx);
 
 /* The figures of a cashier's daily close (CloseCashDay's answer): collected, cash collected, the
- * cash on hand by the records, the cash counted, the difference and its reason. The server issues
- * no document for it: its QR code is the sheet's own content hash. */
-PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c, const char *office_name,
-                                          const PatenPrintContext *ctx);
+ * cash on hand by the records, the cash counted, the difference and its reason; with figures
+ * (Reconcile's answer for that day; may be NULL) each treasurer's line too. The server issues no
+ * document for it: its QR code is the sheet's own content hash. */
+PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c,
+                                          const Paten__ReconcileReply *figures,
+                                          const char *office_name, const PatenPrintContext *ctx);
 
 G_END_DECLS
 

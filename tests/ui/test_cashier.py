@@ -267,7 +267,8 @@ class CashierTest(dt.DeskTestCase):
         d.activate(d.named("Simpan PDF", "push button", dlg))
         text = self.saved_pdf(d, "Tutup kas", dlg)
         for expected in ["TUTUP KAS HARIAN", AMOUNT, "Rp 330.000", "-Rp 7.500",
-                         "Uang kembalian kurang"]:
+                         "Uang kembalian kurang", "Per bendahara",
+                         TREASURER + ": diterima " + AMOUNT + " = terkonfirmasi Rp 0"]:
             self.assertIn(expected, text)
         d.activate(d.named("Tutup", "push button", dlg))
 
