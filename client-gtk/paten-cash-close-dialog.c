@@ -186,7 +186,7 @@ static void on_submit_clicked(PatenCashCloseDialog *self)
 
     if (self->busy || self->closed != NULL || self->figures == NULL)
         return;
-    if (!paten_rupiah_parse(gtk_entry_get_text(self->counted_entry), &counted)) {
+    if (!paten_payment_amount_parse(gtk_entry_get_text(self->counted_entry), &counted)) {
         paten_label_show(self->error_label,
                          _("Enter the cash counted in whole rupiah (such as 337.500)."));
         gtk_widget_grab_focus(GTK_WIDGET(self->counted_entry));

@@ -52,7 +52,7 @@ G_DEFINE_TYPE(PatenPaymentDialog, paten_payment_dialog, GTK_TYPE_DIALOG)
 enum { SIGNAL_PAID, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-gboolean paten_rupiah_parse(const char *text, gint64 *amount)
+gboolean paten_payment_amount_parse(const char *text, gint64 *amount)
 {
     g_autofree char *t = g_strstrip(g_strdup(text ? text : ""));
     const char *s = t;
@@ -223,7 +223,7 @@ static void on_pay_clicked(PatenPaymentDialog *self)
 
     if (self->paying || self->paid != NULL)
         return;
-    if (!paten_rupiah_parse(gtk_entry_get_text(self->amount_entry), &amount)) {
+    if (!paten_payment_amount_parse(gtk_entry_get_text(self->amount_entry), &amount)) {
         paten_label_show(self->error_label,
                          _("Enter the amount received in whole rupiah (such as 337.500)."));
         gtk_widget_grab_focus(GTK_WIDGET(self->amount_entry));

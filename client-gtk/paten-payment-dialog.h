@@ -26,7 +26,7 @@ gint64 paten_payment_dialog_get_assessment_id(PatenPaymentDialog *self);
 
 /* Parses an amount of whole rupiah as a person types it ("337500", "337.500", "Rp 337.500"):
  * digits with '.' as the thousands separator, nothing else. FALSE when it is not one. */
-gboolean paten_rupiah_parse(const char *text, gint64 *amount);
+gboolean paten_payment_amount_parse(const char *text, gint64 *amount);
 
 G_END_DECLS
 

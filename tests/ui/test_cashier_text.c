@@ -37,7 +37,7 @@ static void test_rupiah_parse(void)
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         gint64 amount = -1;
-        gboolean ok = paten_rupiah_parse(cases[i].in, &amount);
+        gboolean ok = paten_payment_amount_parse(cases[i].in, &amount);
 
         g_test_message("%s", cases[i].in);
         g_assert_cmpint(ok, ==, cases[i].ok);
