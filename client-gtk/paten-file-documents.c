@@ -601,3 +601,145 @@ PatenDocument *paten_file_document_new(const Paten__File *f, const Paten__Servic
         return NULL;
     }
 }
+
+/* ---- the cashier's documents -------------------------------------------------------------- */
+
+const char *paten_payment_method_name(Paten__PaymentMethod method)
+{
+    switch (method) {
+    case PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH:
+        return _("Cash");
+    case PATEN__PAYMENT_METHOD__PAYMENT_METHOD_TRANSFER:
+        return _("Bank transfer");
+    case PATEN__PAYMENT_METHOD__PAYMENT_METHOD_QRIS:
+        return "QRIS";
+    default:
+        return "-";
+    }
+}
+
+PatenDocument *paten_payment_receipt_new(const Paten__Payment *p, const char *office_name,
+                                         const PatenPrintContext *ctx)
+{
+    gboolean tax = p->assessment_kind == PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKPD;
+    PatenDocument *d = paten_document_new(tax ? "SSPD" : "SSRD", p->receipt_number,
+                                          tax ? _("REGIONAL TAX PAYMENT SLIP (SSPD)")
+                                              : _("REGIONAL LEVY PAYMENT SLIP (SSRD)"));
+    g_autofree char *principal = paten_format_rupiah(p->principal);
+    g_autofree char *interest = paten_format_rupiah(p->interest);
+    g_autofree char *amount = paten_format_rupiah(p->amount);
+    g_autofree char *received = paten_format_time(p->received_at_ms, ctx->time_zone, TRUE);
+    g_autofree char *day = paten_date_display(p->received_date);
+    g_autofree char *place = region_place(ctx->region_name);
+    g_autofree char *above = NULL, *method = NULL;
+
+    paten_document_set_letterhead(d, office_name, ctx->region_name);
+    set_footer(d, ctx);
+    paten_document_set_verification(d, p->verification);
+    paten_document_add_field(d, _("Applicant"), p->applicant_name);
+    paten_document_add_field(d, _("File register number"), p->file_register_number);
+    paten_document_add_field(d, tax ? _("Tax assessment (SKPD)") : _("Levy assessment (SKRD)"),
+                             p->assessment_number);
+    if (p->bill_number[0] != '\0')
+        paten_document_add_field(d, _("Bill (interest)"), p->bill_number);
+    paten_document_add_field(d, _("Principal"), principal);
+    paten_document_add_field(d, _("Late interest"), interest);
+    paten_document_add_field(d, _("Amount paid"), amount);
+    if (p->reference[0] != '\0')
+        method = g_strdup_printf("%s (%s)", paten_payment_method_name(p->method), p->reference);
+    else
+        method = g_strdup(paten_payment_method_name(p->method));
+    paten_document_add_field(d, _("Paid by"), method);
+    paten_document_add_field(d, _("Received on"), received);
+    paten_document_add_field(d, _("Owed to (treasurer)"), p->treasurer_office_name);
+    if (p->reversed) {
+        g_autofree char *why = g_strdup_printf(_("Reversed: %s"), p->reversal_reason);
+        paten_document_add_paragraph(d, why);
+    }
+    /* TRANSLATORS: the signature of a payment slip: "Temanggung, 12 Mei 2026", then "Cashier". */
+    above = g_strdup_printf(_("%s, %s\nCashier"), place, day);
+    paten_document_add_signature(d, above, p->cashier_name);
+    return d;
+}
+
+PatenDocument *paten_deposit_slip_new(const Paten__Deposit *dep, const PatenPrintContext *ctx)
+{
+    PatenDocument *d = paten_document_new("STS", dep->number, _("DEPOSIT SLIP (STS)"));
+    g_autofree char *total = paten_format_rupiah(dep->total);
+    g_autofree char *created = paten_format_time(dep->created_at_ms, ctx->time_zone, TRUE);
+    g_autofree char *place = region_place(ctx->region_name);
+    g_autofree char *day = paten_format_time(dep->created_at_ms, ctx->time_zone, FALSE);
+    g_autofree char *above = NULL;
+
+    paten_document_set_letterhead(d, dep->office_name, ctx->region_name);
+    set_footer(d, ctx);
+    paten_document_set_verification(d, dep->verification);
+    paten_document_add_field(d, _("Deposited to (treasurer)"), dep->treasurer_office_name);
+    paten_document_add_field(d, _("Cashier"), dep->cashier_name);
+    paten_document_add_field(d, _("Made on"), created);
+    paten_document_add_field(d, _("Total"), total);
+    if (dep->bank_reference[0] != '\0') {
+        g_autofree char *at = paten_format_time(dep->validated_at_ms, ctx->time_zone, TRUE);
+        g_autofree char *v = g_strdup_printf(_("%s on %s"), dep->bank_reference, at);
+        paten_document_add_field(d, _("Bank validation"), v);
+    }
+    paten_document_add_heading(d, _("Payments"));
+    for (size_t i = 0; i < dep->n_payments; i++) {
+        const Paten__Payment *p = dep->payments[i];
+        g_autofree char *amount = paten_format_rupiah(p->amount);
+        g_autofree char *item = g_strdup_printf("%s · %s · %s · %s", p->receipt_number,
+                                                p->file_register_number, p->applicant_name, amount);
+        paten_document_add_item(d, item);
+    }
+    above = g_strdup_printf(_("%s, %s\nCashier"), place, day);
+    paten_document_add_signature(d, above, dep->cashier_name);
+    return d;
+}
+
+PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c,
+                                          const Paten__ReconcileReply *figures,
+                                          const char *office_name, const PatenPrintContext *ctx)
+{
+    g_autofree char *number = g_strdup_printf("%s-%" G_GINT64_FORMAT, c->day, c->cashier_id);
+    PatenDocument *d = paten_document_new("TUTUP-KAS", number, _("DAILY CASH CLOSE"));
+    g_autofree char *day = paten_date_display(c->day);
+    g_autofree char *collected = paten_format_rupiah(c->collected);
+    g_autofree char *cash = paten_format_rupiah(c->cash_collected);
+    g_autofree char *expected = paten_format_rupiah(c->expected);
+    g_autofree char *counted = paten_format_rupiah(c->counted);
+    g_autofree char *difference = paten_format_rupiah(c->difference);
+    g_autofree char *closed = paten_format_time(c->closed_at_ms, ctx->time_zone, TRUE);
+    g_autofree char *place = region_place(ctx->region_name);
+    g_autofree char *above = NULL;
+
+    paten_document_set_letterhead(d, office_name, ctx->region_name);
+    set_footer(d, ctx);
+    paten_document_add_field(d, _("Cashier"), c->cashier_name);
+    paten_document_add_field(d, _("Day"), day);
+    paten_document_add_field(d, _("Collected (every method)"), collected);
+    paten_document_add_field(d, _("Collected in cash"), cash);
+    paten_document_add_field(d, _("Cash on hand by the records"), expected);
+    paten_document_add_field(d, _("Cash counted"), counted);
+    paten_document_add_field(d, _("Difference"), difference);
+    if (c->reason[0] != '\0')
+        paten_document_add_field(d, _("Reason for the difference"), c->reason);
+    paten_document_add_field(d, _("Closed at"), closed);
+    if (figures != NULL && figures->n_lines > 0) {
+        paten_document_add_heading(d, _("By treasurer"));
+        for (size_t i = 0; i < figures->n_lines; i++) {
+            const Paten__ReconcileLine *l = figures->lines[i];
+            g_autofree char *got = paten_format_rupiah(l->collected);
+            g_autofree char *confirmed = paten_format_rupiah(l->confirmed);
+            g_autofree char *unconfirmed = paten_format_rupiah(l->deposited_unconfirmed);
+            g_autofree char *on_hand = paten_format_rupiah(l->on_hand);
+            g_autofree char *item =
+                g_strdup_printf(_("%s: collected %s = confirmed %s + deposited, unconfirmed %s "
+                                  "+ on hand %s"),
+                                l->treasurer_office_name, got, confirmed, unconfirmed, on_hand);
+            paten_document_add_item(d, item);
+        }
+    }
+    above = g_strdup_printf(_("%s, %s\nCashier"), place, day);
+    paten_document_add_signature(d, above, c->cashier_name);
+    return d;
+}

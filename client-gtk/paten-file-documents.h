@@ -82,6 +82,29 @@ PatenDocument *paten_assessment_document_new(const Paten__Assessment *a,
 /* The document of kind among f's documents (the last issued), or NULL. */
 const Paten__Document *paten_file_find_document(const Paten__File *f, Paten__DocumentKind kind);
 
+/* The name of a payment method as the desk shows it ("Tunai", "Transfer bank", "QRIS"). */
+const char *paten_payment_method_name(Paten__PaymentMethod method);
+
+/* The SSRD (levy) or SSPD (tax) of p, the receipt the cashier hands over: the applicant, the
+ * file, the assessment (and the STRD / STPD of the interest, if late), principal, interest and
+ * the amount paid, how and when, the treasurer it is owed to, the cashier, and p->verification
+ * as its QR code. office_name is the kecamatan's (the letterhead). */
+PatenDocument *paten_payment_receipt_new(const Paten__Payment *p, const char *office_name,
+                                         const PatenPrintContext *ctx);
+
+/* The STS of dep (CreateDeposit's answer, with its payments): the treasurer, the cashier, the
+ * total the server computed, each payment, the bank's validation once recorded, and
+ * dep->verification as its QR code. */
+PatenDocument *paten_deposit_slip_new(const Paten__Deposit *dep, const PatenPrintContext *ctx);
+
+/* The figures of a cashier's daily close (CloseCashDay's answer): collected, cash collected, the
+ * cash on hand by the records, the cash counted, the difference and its reason; with figures
+ * (Reconcile's answer for that day; may be NULL) each treasurer's line too. The server issues no
+ * document for it: its QR code is the sheet's own content hash. */
+PatenDocument *paten_cash_close_sheet_new(const Paten__CashClose *c,
+                                          const Paten__ReconcileReply *figures,
+                                          const char *office_name, const PatenPrintContext *ctx);
+
 G_END_DECLS
 
 #endif

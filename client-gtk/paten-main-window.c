@@ -10,6 +10,7 @@
 
 #include "paten-account-page.h"
 #include "paten-assess-page.h"
+#include "paten-cashier-page.h"
 #include "paten-connection-indicator.h"
 #include "paten-desk.h"
 #include "paten-file-window.h"
@@ -117,6 +118,17 @@ static GtkWidget *create_treasurer_page(PatenApplication *app)
     return GTK_WIDGET(paten_treasurer_page_new(app));
 }
 
+/* The kecamatan's cashier. */
+static gboolean cashiers(PatenSession *session)
+{
+    return paten_session_has_role(session, PATEN__ROLE__ROLE_KASIR);
+}
+
+static GtkWidget *create_cashier_page(PatenApplication *app)
+{
+    return GTK_WIDGET(paten_cashier_page_new(app));
+}
+
 static GtkWidget *create_assess_page(PatenApplication *app)
 {
     return GTK_WIDGET(paten_assess_page_new(app));
@@ -164,6 +176,7 @@ static const Workspace workspaces[] = {
     { "files", N_("Files"), file_readers, create_files_page, FALSE },
     { "assess", N_("Assessment"), assessors, create_assess_page, FALSE },
     { "treasurer", N_("Treasurer"), treasurers, create_treasurer_page, FALSE },
+    { "cashier", N_("Cashier"), cashiers, create_cashier_page, FALSE },
     { "services", N_("Services"), admins, create_services_page, FALSE },
     { "tariffs", N_("Tariffs"), admins, create_tariffs_page, FALSE },
     { "users", N_("Users"), admins, create_users_page, FALSE },

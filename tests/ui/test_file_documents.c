@@ -679,6 +679,105 @@ static void test_assessment_skpd(void)
     fixture_clear(&f);
 }
 
+/* The SSRD of a late cash payment: the bill of its interest, the three amounts, the treasurer. */
+static void test_payment_receipt(void)
+{
+    Fixture f;
+    Paten__Payment p = PATEN__PAYMENT__INIT;
+    g_autoptr(PatenDocument) doc = NULL;
+    g_autofree char *text = NULL;
+    static const char *const expected[] = {
+        "SURAT SETORAN RETRIBUSI DAERAH (SSRD)",
+        "Nomor: SSRD/0001/KEC-KALORAN/2026",
+        "Kecamatan Kaloran",
+        "Siti Aminah",
+        "0001/IMB/KEC-KALORAN/2026",
+        "974/0001/SKRD/DPMPTSP/2026",
+        "STRD/0001/DPMPTSP/2027",
+        "Pokok : Rp 337.500",
+        "Rp 13.500",
+        "Jumlah dibayar : Rp 351.000",
+        "Cara bayar : Tunai",
+        "DPMPTSP Kabupaten Temanggung",
+        "Temanggung, 6 Desember 2026",
+        "Kasir Kecamatan Kaloran",
+    };
+
+    fixture_init(&f);
+    p.assessment_kind = PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD;
+    p.assessment_number = "974/0001/SKRD/DPMPTSP/2026";
+    p.file_register_number = "0001/IMB/KEC-KALORAN/2026";
+    p.applicant_name = "Siti Aminah";
+    p.method = PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH;
+    p.principal = 337500;
+    p.interest = 13500;
+    p.amount = 351000;
+    p.received_at_ms = 1765008000000; /* 6 December 2026, 15.00 WIB */
+    p.received_date = "2026-12-06";
+    p.cashier_name = "Kasir Kecamatan Kaloran";
+    p.receipt_number = "SSRD/0001/KEC-KALORAN/2026";
+    p.verification = VERIFICATION;
+    p.treasurer_office_name = "DPMPTSP Kabupaten Temanggung";
+    p.bill_number = "STRD/0001/DPMPTSP/2027";
+    f.ctx.region_name = "Kabupaten Temanggung";
+    doc = paten_payment_receipt_new(&p, "Kecamatan Kaloran", &f.ctx);
+    g_assert_cmpstr(paten_document_get_kind(doc), ==, "SSRD");
+    text = pdf_text(doc);
+    assert_has(text, expected, G_N_ELEMENTS(expected));
+    assert_qr_holds(doc, VERIFICATION);
+    fixture_clear(&f);
+}
+
+/* The STS lists each payment in it and carries the server's total and QR text. */
+static void test_deposit_slip(void)
+{
+    Fixture f;
+    Paten__Deposit d = PATEN__DEPOSIT__INIT;
+    Paten__Payment p[2];
+    Paten__Payment *ps[2];
+    g_autoptr(PatenDocument) doc = NULL;
+    g_autofree char *text = NULL;
+    static const char *const expected[] = {
+        "SURAT TANDA SETORAN (STS)",
+        "Nomor: STS/0001/KEC-KALORAN/2026",
+        "DPMPTSP Kabupaten Temanggung",
+        "Jumlah : Rp 675.000",
+        "SSRD/0001/KEC-KALORAN/2026",
+        "SSRD/0002/KEC-KALORAN/2026",
+        "BRI-VAL-0001",
+        "Kasir Kecamatan Kaloran",
+    };
+
+    fixture_init(&f);
+    for (guint i = 0; i < 2; i++) {
+        p[i] = (Paten__Payment)PATEN__PAYMENT__INIT;
+        p[i].amount = 337500;
+        p[i].applicant_name = "Siti Aminah";
+        p[i].file_register_number = "0001/IMB/KEC-KALORAN/2026";
+        ps[i] = &p[i];
+    }
+    p[0].receipt_number = "SSRD/0001/KEC-KALORAN/2026";
+    p[1].receipt_number = "SSRD/0002/KEC-KALORAN/2026";
+    d.number = "STS/0001/KEC-KALORAN/2026";
+    d.office_name = "Kecamatan Kaloran";
+    d.cashier_name = "Kasir Kecamatan Kaloran";
+    d.treasurer_office_name = "DPMPTSP Kabupaten Temanggung";
+    d.total = 675000;
+    d.created_at_ms = 1765008000000;
+    d.payments = ps;
+    d.n_payments = 2;
+    d.bank_reference = "BRI-VAL-0001";
+    d.validated_at_ms = 1765011600000;
+    d.verification = VERIFICATION;
+    f.ctx.region_name = "Kabupaten Temanggung";
+    doc = paten_deposit_slip_new(&d, &f.ctx);
+    g_assert_cmpstr(paten_document_get_kind(doc), ==, "STS");
+    text = pdf_text(doc);
+    assert_has(text, expected, G_N_ELEMENTS(expected));
+    assert_qr_holds(doc, VERIFICATION);
+    fixture_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
     /* The documents' words come from the Indonesian catalog, as in the desk. */
@@ -695,5 +794,7 @@ int main(int argc, char **argv)
     g_test_add_func("/file-documents/long-body-fits", test_long_body_fits);
     g_test_add_func("/file-documents/assessment-skrd", test_assessment_skrd);
     g_test_add_func("/file-documents/assessment-skpd", test_assessment_skpd);
+    g_test_add_func("/file-documents/payment-receipt", test_payment_receipt);
+    g_test_add_func("/file-documents/deposit-slip", test_deposit_slip);
     return g_test_run();
 }
