@@ -161,6 +161,52 @@ class DepositTest(DepositTestCase):
         self.assertEqual(e.code, "FAILED_PRECONDITION")
 
 
+class LifecycleTest(DepositTestCase):
+
+    def test_imb_and_reklame_from_intake_to_handover_paid_deposited_confirmed(self):
+        """Temanggung: an IMB (SKRD by DPMPTSP) and a reklame (SKPD by BAPENDA) taken in at
+        Kaloran, both paid in cash, each deposited to its own treasurer, both confirmed, both
+        signed and handed over; the invariants hold."""
+        self.set_clock(freeze_at_ms=wib_ms(2026, 11, 23, 9))
+        kasir = self.as_("kasir@kaloran")
+        imb_file, imb_a, imb_p = self.paid_imb()
+        svc = self.service("loket@kaloran", "reklame")
+        values = dict(jenis_reklame="NON_PERMANEN", bentuk="SPANDUK_LAYAR_UMBUL_UMBUL", lebar="2",
+                      tinggi="3", jumlah_muka="2", jumlah_buah="1", lokasi="Pasar Kaloran",
+                      lama_pemasangan="1", naskah="Promo", dalam_satu_kecamatan="true")
+        reqs = [r.code for r in svc.requirements if not r.when]
+        rk = self.approved("kaloran", "reklame",
+                           [pb.FieldValue(name=k, value=v) for k, v in values.items()], reqs,
+                           applicant=person(nik="3327014101900009"))
+        pj = "petugas_pajak@bapenda-temanggung"
+        tp = self.as_(pj).rpc("RegisterTaxpayer", idempotency_key=key(), name="Siti Aminah",
+                              address="Desa Kaloran", nik="3327014101900009").taxpayer
+        rk_a = self.issue(pj, rk, taxpayer_id=tp.id, sptpd_number="SPTPD/7/2026",
+                          sptpd_date="2026-11-23")
+        self.assertEqual(rk_a.principal, 300000)
+        rk_p = kasir.rpc("RecordPayment", idempotency_key=key(), assessment_id=rk_a.id,
+                         method=CASH, amount=300000).payment
+        self.assertEqual(rk_p.receipt_number, "SSPD/0001/KEC-KALORAN/2026")
+        self.assertNotEqual(rk_p.treasurer_office_id, imb_p.treasurer_office_id)
+        for p, treasurer in ((imb_p, "bendahara@dpmptsp-temanggung"),
+                             (rk_p, "bendahara@bapenda-temanggung")):
+            d = self.validate(self.deposit(p.treasurer_office_id, [p.id]))
+            c = self.as_(treasurer).rpc("Confirm", idempotency_key=key(), deposit_id=d.id,
+                                        bank_date="2026-11-23", bank_reference=d.bank_reference,
+                                        amount=p.amount).confirmation
+            self.assertEqual(c.status, pb.CONFIRMATION_STATUS_CONFIRMED)
+        for f in (imb_file, rk):
+            g = self.as_("loket@kaloran").rpc("GetFile", file_id=f.id).file
+            g = self.act("camat@kaloran", "Sign", g)
+            g = self.act("loket@kaloran", "HandOver", g, received_by_name="Siti Aminah")
+            self.assertEqual(g.state, pb.FILE_STATE_HANDED_OVER)
+        r = kasir.rpc("Reconcile")
+        self.assertEqual((r.total.collected, r.total.confirmed, r.total.on_hand),
+                         (637500, 637500, 0))
+        self.assertEqual(list(self.as_("auditor@kaloran").rpc("CheckInvariants").violations),
+                         [])
+
+
 class ReconcileTest(DepositTestCase):
 
     def test_statement_reconciliation_and_daily_close(self):
