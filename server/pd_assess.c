@@ -50,23 +50,6 @@ enum {
     CX_ASSESSOR_NAME,
 };
 
-/* "Rp 1.458.000" */
-static void format_rp(int64_t v, char *out, size_t cap)
-{
-    char digits[32], grouped[48];
-    int n, j = 0;
-
-    snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
-    n = (int)strlen(digits);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[j++] = '.';
-        grouped[j++] = digits[i];
-    }
-    grouped[j] = '\0';
-    snprintf(out, cap, "%sRp %s", v < 0 ? "-" : "", grouped);
-}
-
 static struct pd_calc_fix *fixes_of(Paten__AssessmentCorrection *const *c, size_t n)
 {
     struct pd_calc_fix *f = pd_xcalloc(n + 1, sizeof *f);
@@ -384,7 +367,7 @@ static int issue_check(struct pd_file_op *op)
         return -1;
     }
     if (is->calc.res.amount != m->principal) {
-        format_rp(is->calc.res.amount, rp, sizeof rp);
+        pd_format_rupiah(is->calc.res.amount, rp, sizeof rp);
         snprintf(detail, sizeof detail, "the calculation gives %lld, not %lld",
                  (long long)is->calc.res.amount, (long long)m->principal);
         snprintf(msg, sizeof msg, "Perhitungan berubah (kini %s); periksa lagi sebelum terbit", rp);
@@ -443,7 +426,7 @@ static void issue_change(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, op->version);
     pd_db_param_int(b, op->req->now_ms);
     pd_db_param_text(b, "AWAITING_PAYMENT");
-    format_rp(is->calc.res.amount, rp, sizeof rp);
+    pd_format_rupiah(is->calc.res.amount, rp, sizeof rp);
     snprintf(op->note, sizeof op->note, "%s %s, jatuh tempo %s", op->doc.number, rp, is->due);
 }
 
@@ -1052,7 +1035,7 @@ static void bill_change(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, op->file_id);
     pd_db_param_int(b, op->version);
     pd_db_param_int(b, op->req->now_ms);
-    format_rp(bl->interest, rp, sizeof rp);
+    pd_format_rupiah(bl->interest, rp, sizeof rp);
     snprintf(op->note, sizeof op->note, "%s: bunga %d bulan %s", op->doc.number, bl->months, rp);
 }
 

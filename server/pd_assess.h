@@ -69,6 +69,9 @@ void pd_assess_calc_to_msg(const struct pd_calc *c, Paten__Assessment *a, struct
 int pd_assess_interest(const Paten__Assessment *a, const Paten__InterestRegime *r, paten_day as_of,
                        int *months, int64_t *interest);
 
+/* v as "Rp 1.458.000" (a minus sign before "Rp" when negative) into out. */
+void pd_format_rupiah(int64_t v, char *out, size_t cap);
+
 /* Names of enums in the database. */
 const char *pd_formula_db(int formula);
 int pd_formula_from_db(const char *name);

@@ -316,3 +316,20 @@ int pd_assess_interest(const Paten__Assessment *a, const Paten__InterestRegime *
         return -1;
     return 0;
 }
+
+void pd_format_rupiah(int64_t v, char *out, size_t cap)
+{
+    char digits[32], grouped[48];
+    int n, j = 0;
+
+    snprintf(digits, sizeof digits, "%llu",
+             v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+    n = (int)strlen(digits);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[j++] = '.';
+        grouped[j++] = digits[i];
+    }
+    grouped[j] = '\0';
+    snprintf(out, cap, "%sRp %s", v < 0 ? "-" : "", grouped);
+}

@@ -31,22 +31,6 @@
 /* PAY_OWED_* columns. */
 enum { OW_ASSESSMENT, OW_REGIME, OW_TZ, OW_TODAY, OW_BILL, OW_FILE_OFFICE, OW_SHIFTS };
 
-static void format_rp(int64_t v, char *out, size_t cap)
-{
-    char digits[32], grouped[48];
-    int n, j = 0;
-
-    snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
-    n = (int)strlen(digits);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[j++] = '.';
-        grouped[j++] = digits[i];
-    }
-    grouped[j] = '\0';
-    snprintf(out, cap, "Rp %s", grouped);
-}
-
 static JsonObject *as_object(JsonNode *n)
 {
     return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
@@ -279,8 +263,8 @@ static int pay_check(struct pd_file_op *op)
     if (m->amount != p->principal + p->interest) {
         int64_t diff = m->amount - (p->principal + p->interest);
         char due[48];
-        format_rp(diff < 0 ? -diff : diff, rp, sizeof rp);
-        format_rp(p->principal + p->interest, due, sizeof due);
+        pd_format_rupiah(diff < 0 ? -diff : diff, rp, sizeof rp);
+        pd_format_rupiah(p->principal + p->interest, due, sizeof due);
         snprintf(msg, sizeof msg, "Jumlah harus %s: %s %s", due, diff < 0 ? "kurang" : "lebih", rp);
         snprintf(detail, sizeof detail, "amount %lld, due %lld (difference %lld)",
                  (long long)m->amount, (long long)(p->principal + p->interest), (long long)diff);
@@ -310,7 +294,7 @@ static void pay_change(struct pd_file_op *op, struct pd_db_batch *b)
     pd_db_param_int(b, op->version);
     pd_db_param_int(b, op->req->now_ms);
     pd_db_param_text(b, "PAID");
-    format_rp(p->principal + p->interest, rp, sizeof rp);
+    pd_format_rupiah(p->principal + p->interest, rp, sizeof rp);
     snprintf(op->note, sizeof op->note, "%s %s", op->doc.number, rp);
 }
 
