@@ -554,6 +554,58 @@ void pd_handle_issue_assessment(struct pd_request *req, const ProtobufCMessage *
     pd_file_op_start(req, &issue_spec, m->idempotency_key, m->file_id, m->version, is);
 }
 
+/* ---- changes of an assessment's file ------------------------------------------------------- */
+
+struct on_file {
+    struct pd_request *req;
+    const struct pd_file_op_spec *spec;
+    const char *key; /* the request's, alive as long as it is */
+    int64_t version;
+    void *data;
+};
+
+static void assessment_file_read(const struct pd_db_result *r, void *arg)
+{
+    struct on_file *of = arg;
+    struct pd_request *req = of->req;
+
+    if (r->status < 0 || PQntuples(r->res[0]) != 1) {
+        free(of->data);
+        if (r->status < 0)
+            pd_request_fail_db(req, r, "reading the assessment");
+        else
+            pd_request_fail(req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "assessment_id",
+                            "no such assessment in the caller's region");
+        free(of);
+        return;
+    }
+    pd_file_op_start(req, of->spec, of->key, pd_db_get_int(r->res[0], 0, 0), of->version, of->data);
+    free(of);
+}
+
+/*
+ * Starts spec on the file of assessment assessment_id (of the caller's region): the change then
+ * locks the file and checks the assessment again under the lock. data is the change's state,
+ * freed whatever happens; a missing assessment is NOT_FOUND.
+ */
+static void start_on_assessment_file(struct pd_request *req, int64_t assessment_id,
+                                     const struct pd_file_op_spec *spec, const char *key,
+                                     int64_t version, void *data)
+{
+    struct on_file *of = pd_xcalloc(1, sizeof *of);
+    struct pd_db_batch *b = pd_db_batch_new();
+
+    of->req = req;
+    of->spec = spec;
+    of->key = key;
+    of->version = version;
+    of->data = data;
+    pd_db_batch_add(b, PD_STMT_ASSESS_FILE);
+    pd_db_param_int(b, assessment_id);
+    pd_db_param_int(b, req->session->region_id);
+    pd_db_run(req->srv->db, b, assessment_file_read, of);
+}
+
 /* ---- CancelAssessment ----------------------------------------------------------------------- */
 
 struct cancel {
@@ -644,37 +696,10 @@ static const struct pd_file_op_spec cancel_spec = {
     .finish = cancel_finish,
 };
 
-static void cancel_found(const struct pd_db_result *r, void *arg)
-{
-    struct pd_request *req = arg;
-    const Paten__CancelAssessmentRequest *m = (const Paten__CancelAssessmentRequest *)req->in.msg;
-    struct pd_msg_buf mb;
-    Paten__Assessment *a;
-    struct cancel *c;
-    int64_t file_id;
-
-    if (r->status < 0) {
-        pd_request_fail_db(req, r, "reading the assessment");
-        return;
-    }
-    if (PQntuples(r->res[0]) != 1) {
-        pd_request_fail(req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "assessment_id",
-                        "no such assessment in the caller's region");
-        return;
-    }
-    pd_msg_buf_init(&mb);
-    a = pd_assessment_parse(&mb, pd_db_str(r->res[0], 0, 0), false);
-    file_id = a ? a->file_id : 0;
-    pd_msg_buf_clear(&mb);
-    c = pd_xcalloc(1, sizeof *c);
-    c->assessment_id = m->assessment_id;
-    pd_file_op_start(req, &cancel_spec, m->idempotency_key, file_id, m->file_version, c);
-}
-
 void pd_handle_cancel_assessment(struct pd_request *req, const ProtobufCMessage *msg)
 {
     const Paten__CancelAssessmentRequest *m = (const Paten__CancelAssessmentRequest *)msg;
-    struct pd_db_batch *b;
+    struct cancel *c;
 
     if (m->assessment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "assessment_id",
@@ -686,12 +711,10 @@ void pd_handle_cancel_assessment(struct pd_request *req, const ProtobufCMessage 
                         "reason must be 1 to 2000 bytes");
         return;
     }
-    b = pd_db_batch_new();
-    pd_db_batch_add(b, PD_STMT_ASSESS_GET);
-    pd_db_param_int(b, m->assessment_id);
-    pd_db_param_text(b, "");
-    pd_db_param_int(b, req->session->region_id);
-    pd_db_run(req->srv->db, b, cancel_found, req);
+    c = pd_xcalloc(1, sizeof *c);
+    c->assessment_id = m->assessment_id;
+    start_on_assessment_file(req, m->assessment_id, &cancel_spec, m->idempotency_key,
+                             m->file_version, c);
 }
 
 /* ---- GetAssessment, AmountDue --------------------------------------------------------------- */
@@ -1091,47 +1114,17 @@ static const struct pd_file_op_spec bill_spec = {
     .finish = bill_finish,
 };
 
-static void bill_target(const struct pd_db_result *r, void *arg)
-{
-    struct pd_request *req = arg;
-    const Paten__IssueBillRequest *m = (const Paten__IssueBillRequest *)req->in.msg;
-    struct pd_msg_buf mb;
-    Paten__Assessment *a;
-    struct bill *bl;
-    int64_t file_id;
-
-    if (r->status < 0) {
-        pd_request_fail_db(req, r, "reading the assessment");
-        return;
-    }
-    if (PQntuples(r->res[0]) != 1) {
-        pd_request_fail(req, PATEN_ERR_NOT_FOUND, "Ketetapan tidak ditemukan", "assessment_id",
-                        "no such assessment in the caller's region");
-        return;
-    }
-    pd_msg_buf_init(&mb);
-    a = pd_assessment_parse(&mb, pd_db_str(r->res[0], 0, 0), false);
-    file_id = a ? a->file_id : 0;
-    pd_msg_buf_clear(&mb);
-    bl = pd_xcalloc(1, sizeof *bl);
-    bl->assessment_id = m->assessment_id;
-    pd_file_op_start(req, &bill_spec, m->idempotency_key, file_id, 0, bl);
-}
-
 void pd_handle_issue_bill(struct pd_request *req, const ProtobufCMessage *msg)
 {
     const Paten__IssueBillRequest *m = (const Paten__IssueBillRequest *)msg;
-    struct pd_db_batch *b;
+    struct bill *bl;
 
     if (m->assessment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "assessment_id",
                         "assessment_id is required");
         return;
     }
-    b = pd_db_batch_new();
-    pd_db_batch_add(b, PD_STMT_ASSESS_GET);
-    pd_db_param_int(b, m->assessment_id);
-    pd_db_param_text(b, "");
-    pd_db_param_int(b, req->session->region_id);
-    pd_db_run(req->srv->db, b, bill_target, req);
+    bl = pd_xcalloc(1, sizeof *bl);
+    bl->assessment_id = m->assessment_id;
+    start_on_assessment_file(req, m->assessment_id, &bill_spec, m->idempotency_key, 0, bl);
 }

@@ -7,11 +7,6 @@
 
 #include <string.h>
 
-static JsonObject *as_object(JsonNode *n)
-{
-    return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
 static int kind_of(const char *s)
 {
     return strcmp(s, "SKRD") == 0   ? PATEN__ASSESSMENT_KIND__ASSESSMENT_KIND_SKRD
@@ -30,7 +25,7 @@ static int status_of(const char *s)
 /* The stored trace's inputs and steps into a. */
 static void trace_to_msg(Paten__Assessment *a, struct pd_msg_buf *m, const char *trace)
 {
-    JsonObject *t = as_object(pd_msg_parse(m, trace));
+    JsonObject *t = pd_json_object(pd_msg_parse(m, trace));
     JsonArray *in = t ? json_object_get_array_member(t, "inputs") : NULL;
     JsonArray *st = t ? json_object_get_array_member(t, "steps") : NULL;
     guint ni = in ? json_array_get_length(in) : 0, ns = st ? json_array_get_length(st) : 0;
@@ -111,7 +106,7 @@ void pd_assessment_from_json(Paten__Assessment *a, struct pd_msg_buf *m, JsonObj
 
 Paten__Assessment *pd_assessment_parse(struct pd_msg_buf *m, const char *text, bool with_trace)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     Paten__Assessment *a;
 
     if (o == NULL)
@@ -123,7 +118,7 @@ Paten__Assessment *pd_assessment_parse(struct pd_msg_buf *m, const char *text, b
 
 Paten__Tariff *pd_tariff_parse(struct pd_msg_buf *m, const char *text)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     JsonArray *in;
     Paten__Tariff *t;
     guint n;
@@ -182,7 +177,7 @@ Paten__Tariff *pd_tariff_parse(struct pd_msg_buf *m, const char *text)
 
 Paten__InterestRegime *pd_regime_parse(struct pd_msg_buf *m, const char *text)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     Paten__InterestRegime *r;
 
     if (o == NULL)
@@ -207,7 +202,7 @@ Paten__InterestRegime *pd_regime_parse(struct pd_msg_buf *m, const char *text)
 
 Paten__Taxpayer *pd_taxpayer_parse(struct pd_msg_buf *m, const char *text)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     Paten__Taxpayer *t;
 
     if (o == NULL)

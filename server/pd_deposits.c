@@ -31,12 +31,7 @@
 #define KEC_MONEY_ROLES (R(KASIR) | R(CAMAT))
 #define MAX_ITEMS       500
 
-static JsonObject *as_object(JsonNode *n)
-{
-    return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
-static int confirmation_status(const char *s)
+int pd_confirmation_status_from_db(const char *s)
 {
     return strcmp(s, "CONFIRMED") == 0 ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_CONFIRMED
            : strcmp(s, "DISCREPANCY") == 0
@@ -61,7 +56,7 @@ static Paten__Confirmation *confirmation_from(struct pd_msg_buf *m, JsonObject *
     c->bank_reference = pd_json_str(o, "bank_reference");
     c->amount = pd_json_int(o, "amount");
     c->expected = pd_json_int(o, "expected");
-    c->status = (Paten__ConfirmationStatus)confirmation_status(pd_json_str(o, "status"));
+    c->status = (Paten__ConfirmationStatus)pd_confirmation_status_from_db(pd_json_str(o, "status"));
     c->confirmed_by_name = pd_json_str(o, "confirmed_by_name");
     c->confirmed_at_ms = pd_json_int(o, "confirmed_at_ms");
     c->resolved_reason = pd_json_str(o, "resolved_reason");
@@ -72,7 +67,7 @@ static Paten__Confirmation *confirmation_from(struct pd_msg_buf *m, JsonObject *
 
 Paten__Deposit *pd_deposit_parse(struct pd_msg_buf *m, const char *text)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     JsonNode *c;
     Paten__Deposit *d;
 
@@ -102,7 +97,7 @@ Paten__Deposit *pd_deposit_parse(struct pd_msg_buf *m, const char *text)
 
 Paten__Confirmation *pd_confirmation_parse(struct pd_msg_buf *m, const char *text)
 {
-    return confirmation_from(m, as_object(pd_msg_parse(m, text)));
+    return confirmation_from(m, pd_json_object(pd_msg_parse(m, text)));
 }
 
 /* DepositChanged to the kecamatan's cashiers and Camat and to the treasurer's office. */
@@ -601,8 +596,9 @@ static void confirmation_written(struct pd_db_txn *t, const struct pd_db_result 
     }
     pd_msg_buf_init(&m);
     reply.confirmation =
-        PQntuples(c) == 1 ? confirmation_from(&m, as_object(pd_msg_parse(&m, pd_db_str(c, 0, 0))))
-                          : NULL;
+        PQntuples(c) == 1
+            ? confirmation_from(&m, pd_json_object(pd_msg_parse(&m, pd_db_str(c, 0, 0))))
+            : NULL;
     events = pd_db_batch_new();
     if (reply.confirmation && PQntuples(dep) == 1) {
         Paten__Deposit *d = pd_deposit_parse(&m, pd_db_str(dep, 0, 0));

@@ -149,7 +149,7 @@ static JsonArray *as_array(JsonNode *n)
     return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
 }
 
-static JsonObject *as_object(JsonNode *n)
+JsonObject *pd_json_object(JsonNode *n)
 {
     return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
 }
@@ -245,7 +245,7 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
     f->resumes_to = (Paten__FileState)pd_file_state_from_db(S(16));
     f->applicant = pd_msg_keep(m, g_new0(Paten__Applicant, 1));
     pd_applicant_from_row(f->applicant, res, row, col0 + 17);
-    if ((o = as_object(pd_msg_parse(m, S(27)))) != NULL) {
+    if ((o = pd_json_object(pd_msg_parse(m, S(27)))) != NULL) {
         f->representative = pd_msg_keep(m, g_new0(Paten__Representative, 1));
         paten__representative__init(f->representative);
         f->representative->name = pd_json_str(o, "name");
@@ -262,7 +262,7 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
     f->returned_reason = S(35);
     f->returned_missing = string_list(m, as_array(pd_msg_parse(m, S(36))), &f->n_returned_missing);
     f->survey_needed = B(37);
-    if ((o = as_object(pd_msg_parse(m, S(38)))) != NULL) {
+    if ((o = pd_json_object(pd_msg_parse(m, S(38)))) != NULL) {
         Paten__SurveyReport *r = pd_msg_keep(m, g_new0(Paten__SurveyReport, 1));
         paten__survey_report__init(r);
         r->date = pd_json_str(o, "date");

@@ -31,14 +31,9 @@
 /* PAY_OWED_* columns. */
 enum { OW_ASSESSMENT, OW_REGIME, OW_TZ, OW_TODAY, OW_BILL, OW_FILE_OFFICE, OW_SHIFTS };
 
-static JsonObject *as_object(JsonNode *n)
-{
-    return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
 static Paten__Bill *bill_parse(struct pd_msg_buf *m, const char *text)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     Paten__Bill *b;
 
     if (o == NULL)
@@ -61,7 +56,7 @@ static Paten__Bill *bill_parse(struct pd_msg_buf *m, const char *text)
 
 Paten__Payment *pd_payment_parse(struct pd_msg_buf *m, const char *text, int64_t now_ms)
 {
-    JsonObject *o = as_object(pd_msg_parse(m, text));
+    JsonObject *o = pd_json_object(pd_msg_parse(m, text));
     Paten__Payment *p;
     const char *method;
 
@@ -105,16 +100,8 @@ Paten__Payment *pd_payment_parse(struct pd_msg_buf *m, const char *text, int64_t
     p->deposit_deadline_ms = pd_json_int(o, "deposit_deadline_ms");
     p->deposit_overdue = p->method == PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH && !p->reversed &&
                          !pd_json_bool(o, "deposit_validated") && now_ms > p->deposit_deadline_ms;
-    {
-        const char *c = pd_json_str(o, "confirmation");
-        p->confirmation = strcmp(c, "CONFIRMED") == 0
-                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_CONFIRMED
-                          : strcmp(c, "DISCREPANCY") == 0
-                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_DISCREPANCY
-                          : strcmp(c, "RESOLVED") == 0
-                              ? PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_RESOLVED
-                              : PATEN__CONFIRMATION_STATUS__CONFIRMATION_STATUS_UNCONFIRMED;
-    }
+    p->confirmation =
+        (Paten__ConfirmationStatus)pd_confirmation_status_from_db(pd_json_str(o, "confirmation"));
     return p;
 }
 

@@ -22,6 +22,9 @@ Paten__Payment *pd_payment_parse(struct pd_msg_buf *m, const char *text, int64_t
 Paten__Deposit *pd_deposit_parse(struct pd_msg_buf *m, const char *text);
 Paten__Confirmation *pd_confirmation_parse(struct pd_msg_buf *m, const char *text);
 
+/* The ConfirmationStatus of confirmation_view's status ("CONFIRMED", ...; UNCONFIRMED else). */
+int pd_confirmation_status_from_db(const char *s);
+
 /* Starts the deposit deadline's watch: every cfg->deposit_watch_ms it raises, once across all
  * patend processes (a unique key), the alert of each cash payment past its deadline and not yet
  * deposited, with its event. Returns 0 or a negative uv error (logged). */

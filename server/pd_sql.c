@@ -588,6 +588,9 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "v.region_id, r.time_zone FROM assessment_view v JOIN regime_view i ON i.id = v.regime_id "
         "JOIN regions r ON r.id = v.region_id "
         "WHERE (v.id = $1::bigint OR v.number = $2::text) AND v.region_id = $3::bigint",
+    /* The file of assessment $1 in region $2. */
+    [PD_STMT_ASSESS_FILE] =
+        "SELECT a.file_id FROM assessments a WHERE a.id = $1::bigint AND a.region_id = $2::bigint",
     [PD_STMT_ASSESS_LATEST_OF_FILE] =
         "SELECT row_to_json(v)::text, v.status, v.id, v.number FROM assessment_view v "
         "WHERE v.file_id = $1::bigint ORDER BY v.id DESC LIMIT 1",

@@ -119,6 +119,7 @@
     X(ASSESS_INSERT, 17)          \
     X(ASSESS_BY_NUMBER, 1)        \
     X(ASSESS_GET, 3)              \
+    X(ASSESS_FILE, 2)             \
     X(ASSESS_LATEST_OF_FILE, 1)   \
     X(ASSESS_SEARCH, 7)           \
     X(ASSESS_CANCEL, 4)           \
