@@ -701,6 +701,8 @@ void pd_handle_cancel_assessment(struct pd_request *req, const ProtobufCMessage 
     const Paten__CancelAssessmentRequest *m = (const Paten__CancelAssessmentRequest *)msg;
     struct cancel *c;
 
+    if (!pd_idem_key_ok(req, m->idempotency_key))
+        return;
     if (m->assessment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "assessment_id",
                         "assessment_id is required");
@@ -1119,6 +1121,8 @@ void pd_handle_issue_bill(struct pd_request *req, const ProtobufCMessage *msg)
     const Paten__IssueBillRequest *m = (const Paten__IssueBillRequest *)msg;
     struct bill *bl;
 
+    if (!pd_idem_key_ok(req, m->idempotency_key))
+        return;
     if (m->assessment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "assessment_id",
                         "assessment_id is required");

@@ -38,6 +38,17 @@ static bool is_uuid(const char *s)
     return true;
 }
 
+bool pd_idem_key_ok(struct pd_request *req, const char *key)
+{
+    if (!is_uuid(key)) {
+        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Kunci idempotensi harus berupa UUID",
+                        "idempotency_key",
+                        "idempotency_key must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
+        return false;
+    }
+    return true;
+}
+
 struct pd_db_batch *pd_idem_start(struct pd_request *req, const char *key)
 {
     struct idem_state *st;
@@ -45,12 +56,8 @@ struct pd_db_batch *pd_idem_start(struct pd_request *req, const char *key)
     uint8_t *packed;
     size_t len;
 
-    if (!is_uuid(key)) {
-        pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "Kunci idempotensi harus berupa UUID",
-                        "idempotency_key",
-                        "idempotency_key must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
+    if (!pd_idem_key_ok(req, key))
         return NULL;
-    }
     /* The hash covers the whole request as the server decoded it, key included. */
     len = protobuf_c_message_get_packed_size(req->in.msg);
     packed = pd_xmalloc(len ? len : 1);

@@ -19,6 +19,10 @@
 typedef void (*pd_idem_proceed)(struct pd_request *req, struct pd_db_txn *t,
                                 const struct pd_db_result *r, void *arg);
 
+/* Whether key is a UUID; if not, fails the request (INVALID_ARGUMENT, field idempotency_key).
+ * For a handler that reads something before pd_idem_start, so bad input is refused first. */
+bool pd_idem_key_ok(struct pd_request *req, const char *key);
+
 /* Checks the key and returns a batch that starts with the claim; the handler appends the
  * statements it needs in the same round trip (reads with FOR UPDATE). Returns NULL after failing
  * the request with INVALID_ARGUMENT (field idempotency_key) when the key is not a UUID. */

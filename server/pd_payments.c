@@ -404,6 +404,8 @@ void pd_handle_record_payment(struct pd_request *req, const ProtobufCMessage *ms
     bool cash = m->method == PATEN__PAYMENT_METHOD__PAYMENT_METHOD_CASH;
     struct pd_db_batch *b;
 
+    if (!pd_idem_key_ok(req, m->idempotency_key))
+        return;
     if (m->assessment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "assessment_id",
                         "assessment_id is required");
@@ -569,6 +571,8 @@ void pd_handle_reverse_payment(struct pd_request *req, const ProtobufCMessage *m
     const Paten__ReversePaymentRequest *m = (const Paten__ReversePaymentRequest *)msg;
     struct pd_db_batch *b;
 
+    if (!pd_idem_key_ok(req, m->idempotency_key))
+        return;
     if (m->payment_id <= 0) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, NULL, "payment_id",
                         "payment_id is required");

@@ -265,6 +265,78 @@ class ReconcileTest(DepositTestCase):
                          [(-7500, "Uang kembalian kurang")])
 
 
+class BadInputTest(DepositTestCase):
+
+    def test_every_money_request_names_what_is_wrong(self):
+        """Malformed input to each new money request: a typed error naming the field, and
+        nothing written."""
+        cases = [
+            ("kasir@kaloran", "FindOwed", dict(query="  "), "query"),
+            ("kasir@kaloran", "RecordPayment", dict(idempotency_key=key(), assessment_id=0,
+                                                    method=CASH, amount=1), "assessment_id"),
+            ("kasir@kaloran", "RecordPayment", dict(idempotency_key=key(), assessment_id=1,
+                                                    amount=1), "method"),
+            ("kasir@kaloran", "RecordPayment", dict(idempotency_key=key(), assessment_id=1,
+                                                    method=CASH, reference="x", amount=1),
+             "reference"),
+            ("kasir@kaloran", "RecordPayment", dict(idempotency_key="not-a-uuid",
+                                                    assessment_id=1, method=CASH, amount=1),
+             "idempotency_key"),
+            ("kasir@kaloran", "ListPayments", dict(day="2026-13-01"), "day"),
+            ("kasir@kaloran", "CreateDeposit", dict(idempotency_key=key()),
+             "treasurer_office_id"),
+            ("kasir@kaloran", "CreateDeposit", dict(idempotency_key=key(), treasurer_office_id=1,
+                                                    payment_ids=[5, 5]), "payment_ids"),
+            ("kasir@kaloran", "ValidateDeposit", dict(idempotency_key=key(), deposit_id=1),
+             "bank_reference"),
+            ("kasir@kaloran", "ValidateDeposit", dict(idempotency_key=key(), deposit_id=1,
+                                                      bank_reference="B",
+                                                      validated_at_ms=wib_ms(2030, 1, 1)),
+             "validated_at_ms"),
+            ("kasir@kaloran", "CloseCashDay", dict(idempotency_key=key(), counted=-1), "counted"),
+            ("kasir@kaloran", "Reconcile", dict(day="kemarin"), "day"),
+            ("bendahara@dpmptsp-temanggung", "Confirm",
+             dict(idempotency_key=key(), deposit_id=1, payment_id=1, bank_date="2026-11-23",
+                  bank_reference="B", amount=1), "deposit_id"),
+            ("bendahara@dpmptsp-temanggung", "Confirm",
+             dict(idempotency_key=key(), deposit_id=1, bank_date="2030-01-01",
+                  bank_reference="B", amount=1), "bank_date"),
+            ("bendahara@dpmptsp-temanggung", "ResolveDiscrepancy",
+             dict(idempotency_key=key(), confirmation_id=1), "reason"),
+            ("bendahara@dpmptsp-temanggung", "ImportBankStatement",
+             dict(idempotency_key=key(), csv=""), "csv"),
+            ("bendahara@dpmptsp-temanggung", "ListDeposits", dict(from_date="x"), "from_date"),
+            ("petugas_skrd@dpmptsp-temanggung", "SearchAssessments", dict(limit=500), "limit"),
+            ("petugas_skrd@dpmptsp-temanggung", "AmountDue", dict(number="X", as_of="31-12"),
+             "as_of"),
+            ("petugas_skrd@dpmptsp-temanggung", "GetAssessment", dict(), "assessment_id"),
+            ("petugas_skrd@dpmptsp-temanggung", "PreviewAssessment", dict(file_id=0), "file_id"),
+            ("petugas_pajak@bapenda-temanggung", "RegisterTaxpayer",
+             dict(idempotency_key=key(), name="A", address="B", nik="123"), "nik"),
+            ("petugas_pajak@bapenda-temanggung", "FindTaxpayer", dict(number=""), "number"),
+            ("admin@pemda-temanggung", "SaveTariff", dict(idempotency_key=key()), "tariff"),
+            ("admin@pemda-temanggung", "SaveInterestRegime",
+             dict(idempotency_key=key(), regime=pb.InterestRegime(name="x", legal_basis="y",
+                                                                  effective_from="2026-01-01",
+                                                                  monthly_bp=20000)),
+             "regime"),
+        ]
+        before = self.db.sql("SELECT (SELECT count(*) FROM payments) + (SELECT count(*) FROM "
+                             "deposits) + (SELECT count(*) FROM confirmations) + (SELECT "
+                             "count(*) FROM tariffs) + (SELECT count(*) FROM taxpayers)")
+        for user, rpc, fields, field in cases:
+            e = self.as_(user).rpc_error(rpc, **fields)
+            self.assertEqual((e.code, e.err.field), ("INVALID_ARGUMENT", field), (rpc, fields))
+        # Another office's treasury is not the caller's to reconcile.
+        e = self.as_("bendahara@dpmptsp-temanggung").rpc_error("Reconcile",
+                                                              treasurer_office_id=999)
+        self.assertEqual((e.code, e.err.field), ("PERMISSION_DENIED", "treasurer_office_id"))
+        after = self.db.sql("SELECT (SELECT count(*) FROM payments) + (SELECT count(*) FROM "
+                            "deposits) + (SELECT count(*) FROM confirmations) + (SELECT "
+                            "count(*) FROM tariffs) + (SELECT count(*) FROM taxpayers)")
+        self.assertEqual(before, after)
+
+
 class DeadlineTest(DepositTestCase):
     patend_extra_args = ["--deposit-watch", "200ms", "--log-level", "debug"]
 
