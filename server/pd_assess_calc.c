@@ -171,7 +171,7 @@ int pd_assess_calculate(const char *formula_db, const char *inputs_json, const c
                 raw = fixed;
             }
             if (strcmp(src, "TABLE") == 0) {
-                JsonObject *table = json_object_get_object_member(o, "table");
+                JsonObject *table = pd_json_object(json_object_get_member(o, "table"));
                 const char *key = raw ? raw : "";
                 if (table && json_object_has_member(table, key))
                     dec = obj_str(table, key);

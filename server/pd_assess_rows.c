@@ -26,8 +26,8 @@ static int status_of(const char *s)
 static void trace_to_msg(Paten__Assessment *a, struct pd_msg_buf *m, const char *trace)
 {
     JsonObject *t = pd_json_object(pd_msg_parse(m, trace));
-    JsonArray *in = t ? json_object_get_array_member(t, "inputs") : NULL;
-    JsonArray *st = t ? json_object_get_array_member(t, "steps") : NULL;
+    JsonArray *in = t ? pd_json_array(json_object_get_member(t, "inputs")) : NULL;
+    JsonArray *st = t ? pd_json_array(json_object_get_member(t, "steps")) : NULL;
     guint ni = in ? json_array_get_length(in) : 0, ns = st ? json_array_get_length(st) : 0;
 
     a->inputs = pd_msg_keep(m, g_new0(Paten__AssessmentInput *, ni + 1));
@@ -140,12 +140,12 @@ Paten__Tariff *pd_tariff_parse(struct pd_msg_buf *m, const char *text)
     t->created_at_ms = pd_json_int(o, "created_at_ms");
     t->created_by_name = pd_json_str(o, "created_by_name");
     t->region_code = pd_json_str(o, "region_code");
-    in = json_object_get_array_member(o, "inputs");
+    in = pd_json_array(json_object_get_member(o, "inputs"));
     n = in ? json_array_get_length(in) : 0;
     t->inputs = pd_msg_keep(m, g_new0(Paten__TariffInput *, n + 1));
     for (guint i = 0; i < n; i++) {
         JsonObject *io = json_array_get_object_element(in, i);
-        JsonObject *table = json_object_get_object_member(io, "table");
+        JsonObject *table = pd_json_object(json_object_get_member(io, "table"));
         Paten__TariffInput *x = pd_msg_keep(m, g_new0(Paten__TariffInput, 1));
         const char *src = pd_json_str(io, "source");
 

@@ -144,7 +144,7 @@ static char **string_list(struct pd_msg_buf *m, JsonArray *a, size_t *n)
     return out;
 }
 
-static JsonArray *as_array(JsonNode *n)
+JsonArray *pd_json_array(JsonNode *n)
 {
     return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
 }
@@ -252,31 +252,32 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
         f->representative->nik = pd_json_str(o, "nik");
         f->representative->phone = pd_json_str(o, "phone");
     }
-    f->fields = field_values(m, as_array(pd_msg_parse(m, S(28))), &f->n_fields);
-    f->requirements = string_list(m, as_array(pd_msg_parse(m, S(29))), &f->n_requirements);
+    f->fields = field_values(m, pd_json_array(pd_msg_parse(m, S(28))), &f->n_fields);
+    f->requirements = string_list(m, pd_json_array(pd_msg_parse(m, S(29))), &f->n_requirements);
     f->received_at_ms = I(30);
     f->deadline_ms = I(31);
     f->deadline_working_days = (uint32_t)I(32);
     f->paused_working_days = (uint32_t)I(33);
     f->returned_at_ms = I(34);
     f->returned_reason = S(35);
-    f->returned_missing = string_list(m, as_array(pd_msg_parse(m, S(36))), &f->n_returned_missing);
+    f->returned_missing =
+        string_list(m, pd_json_array(pd_msg_parse(m, S(36))), &f->n_returned_missing);
     f->survey_needed = B(37);
     if ((o = pd_json_object(pd_msg_parse(m, S(38)))) != NULL) {
         Paten__SurveyReport *r = pd_msg_keep(m, g_new0(Paten__SurveyReport, 1));
         paten__survey_report__init(r);
         r->date = pd_json_str(o, "date");
-        r->team = string_list(m, json_object_get_array_member(o, "team"), &r->n_team);
+        r->team = string_list(m, pd_json_array(json_object_get_member(o, "team")), &r->n_team);
         r->findings = pd_json_str(o, "findings");
-        r->measurements =
-            field_values(m, json_object_get_array_member(o, "measurements"), &r->n_measurements);
+        r->measurements = field_values(m, pd_json_array(json_object_get_member(o, "measurements")),
+                                       &r->n_measurements);
         r->filed_by_name = pd_json_str(o, "filed_by");
         r->filed_at_ms = pd_json_int(o, "filed_at_ms");
         r->number = pd_json_str(o, "number");
         f->survey = r;
     }
     {
-        JsonArray *a = as_array(pd_msg_parse(m, S(39)));
+        JsonArray *a = pd_json_array(pd_msg_parse(m, S(39)));
         guint len = a ? json_array_get_length(a) : 0;
         f->meetings = pd_msg_keep(m, g_new0(Paten__MeetingMinutes *, len + 1));
         for (guint i = 0; i < len; i++) {
@@ -284,8 +285,8 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
             Paten__MeetingMinutes *mm = pd_msg_keep(m, g_new0(Paten__MeetingMinutes, 1));
             paten__meeting_minutes__init(mm);
             mm->date = pd_json_str(mo, "date");
-            mm->participants = string_list(m, json_object_get_array_member(mo, "participants"),
-                                           &mm->n_participants);
+            mm->participants = string_list(
+                m, pd_json_array(json_object_get_member(mo, "participants")), &mm->n_participants);
             mm->minutes = pd_json_str(mo, "minutes");
             mm->decision = pd_json_str(mo, "decision");
             mm->filed_by_name = pd_json_str(mo, "filed_by");
@@ -308,7 +309,7 @@ void pd_file_from_row(Paten__File *f, struct pd_msg_buf *m, const PGresult *res,
     f->withdrawn_reason = S(51);
     f->renewal_of_file_id = I(52);
     f->renewal_of_register_number = S(53);
-    f->documents = documents(m, as_array(pd_msg_parse(m, S(54))), &f->n_documents);
+    f->documents = documents(m, pd_json_array(pd_msg_parse(m, S(54))), &f->n_documents);
     f->updated_at_ms = I(55);
     f->assessment = pd_assessment_parse(m, S(59), false);
     f->overdue = pd_file_state_running(f->state) && now_ms > f->deadline_ms;

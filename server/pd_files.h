@@ -48,8 +48,10 @@ void pd_msg_buf_clear(struct pd_msg_buf *m);
 void *pd_msg_keep(struct pd_msg_buf *m, void *p);
 /* Parses JSON text kept alive by m; NULL for "" or bad JSON. */
 JsonNode *pd_msg_parse(struct pd_msg_buf *m, const char *text);
-/* n as an object, or NULL when it is missing or not one. */
+/* n as an object (an array), or NULL when it is missing or not one: with json_object_get_member
+ * this reads an optional member without json-glib's critical warning for a missing one. */
 JsonObject *pd_json_object(JsonNode *n);
+JsonArray *pd_json_array(JsonNode *n);
 /* A member of a JSON object: its string ("" when missing or not a string), its integer (0), its
  * boolean (false). */
 char *pd_json_str(JsonObject *o, const char *name);
