@@ -259,6 +259,8 @@ class DiskFullTest(unittest.TestCase):
             # And a whole lifecycle runs.
             acked.append(desk.lifecycle(1000))
             self.assertEqual(self.server.proc.poll(), None)
+            # Refused for want of disk, not failed: nothing at ERROR (an INTERNAL answer).
+            self.assertEqual([l for l in self.server.lines[mark:] if l and " ERROR " in l], [])
             self.assertEqual(stats.fatal, [])
             load.check_database(self, self.db, acked, auditor)
         finally:

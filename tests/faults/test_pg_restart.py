@@ -157,6 +157,8 @@ class PgRestartTest(unittest.TestCase):
                          "answered from their idempotency key\n" % (
                              mode, restart_s, stats.errors, sum(len(d.acked) for d in desks),
                              replays))
+        # An INTERNAL answer is logged at ERROR; nothing else may be either.
+        self.assertEqual([l for l in log if l and " ERROR " in l], [])
         for why in sorted({l.split("database unavailable: ", 1)[1] for l in log
                            if l and "database unavailable: " in l}):
             sys.stdout.write("#   patend: database unavailable: %s\n" % why)
