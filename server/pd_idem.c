@@ -107,6 +107,15 @@ void pd_request_fail_db(struct pd_request *req, const struct pd_db_result *r, co
                strcmp(r->sqlstate, "22023") == 0) {
         code = PATEN_ERR_INVALID_ARGUMENT;
         message = NULL;
+    } else if (strncmp(r->sqlstate, "53", 2) == 0) {
+        /* PostgreSQL is out of disk (53100), memory or connections: the operator must act, and
+         * the request's own debug line is below the level an operator reads, so say it at WARN.
+         * The desk is told plainly that nothing was saved and that retrying later is safe. */
+        if (strcmp(r->sqlstate, "53100") == 0)
+            message = "Disk basis data penuh; perubahan tidak disimpan. Hubungi administrator, "
+                      "lalu coba lagi";
+        pd_warn(req->conn_id, "database out of resources (SQLSTATE %s) %s: %s", r->sqlstate, what,
+                r->message);
     }
     pd_request_fail(req, code, message, field, "%s: %s%s%s%s", what, r->message,
                     r->sqlstate[0] ? " (SQLSTATE " : "", r->sqlstate, r->sqlstate[0] ? ")" : "");
