@@ -242,6 +242,30 @@ class NetcutTest(AssessTestCase):
         self.assertIn("IDEMPOTENCY_MISMATCH", p.stderr)
         self.assertEqual(self.db.sql("SELECT count(*) FROM payments"), "1")
 
+    def test_the_desks_connection_resends_through_a_cut_reply(self):
+        """paten-desk's PatenConnection (auto-reconnect, as the desk sets it; tests/faults/
+        desk_pay.c): the reply cut, it reconnects through the proxy by itself, resumes the
+        session, sends the same bytes (the key it filled in) and gets the receipt that was cut;
+        one payment."""
+        f = self.approved("kaloran", "imb", imb(), IMB_REQS)
+        a = self.issue("petugas_skrd@dpmptsp-temanggung", f)
+        mark = self.server.log_mark()
+        cut = self.proxy.cut_reply(TYPE["RecordPayment"])
+        p = subprocess.run([os.environ["PATEN_DESK_PAY"], "127.0.0.1:%d" % self.proxy.port,
+                            "kasir@kaloran", str(a.id), str(a.principal)],
+                           env=dict(os.environ, PATEN_PASSWORD=DEMO_PASSWORD),
+                           capture_output=True, text=True, timeout=90)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertTrue(cut.done.is_set())
+        lost = pb.PaymentReply()
+        lost.ParseFromString(cut.reply[1])
+        self.assertEqual(p.stdout, lost.payment.receipt_number + "\n")
+        self.assertEqual(self.proxy.accepted, 2)
+        self.server.wait_for_log(r"kasir@kaloran resumed session", start=mark)
+        self.server.wait_for_log(r"replayed from idempotency key", start=mark)
+        self.assertEqual(self.db.sql("SELECT count(*) || ' ' || min(receipt_number) FROM payments"),
+                         "1 " + lost.payment.receipt_number)
+
     def assert_clean(self):
         r = self.as_("auditor@kaloran").rpc("CheckInvariants")
         self.assertEqual(list(r.violations), [])
