@@ -60,6 +60,7 @@ class World:
         self.generation = 0
         self.tokens = tokens          # user -> session token from one Login each
         self.acked = 0                # changes acknowledged
+        self.acked_keys = []          # their idempotency keys
         self.in_flight = 0            # requests sent and not answered yet
         self.interrupted = [0, 0, 0]  # calls that lost their answer, by patend generation
         self.errors = []
@@ -124,9 +125,11 @@ class Actor:
 
     def change(self, rpc, **fields):
         """A data-changing rpc: a key of its own, kept across retries; counted when answered."""
-        r = self.call(rpc, idempotency_key=str(uuid.uuid4()), **fields)
+        k = str(uuid.uuid4())
+        r = self.call(rpc, idempotency_key=k, **fields)
         with self.world.cond:
             self.world.acked += 1
+            self.world.acked_keys.append(k)
             self.world.cond.notify_all()
         return r
 
@@ -277,7 +280,12 @@ class KillTest(AssessTestCase):
                 self.assertEqual(world.errors, [])
                 world.up = False
                 acked_at_kill.append(world.acked)
+                acked_keys = set(world.acked_keys)
             self.server.kill()
+            # Every change acknowledged before the kill is in the database (its key is stored
+            # with it, in its transaction), before any client is back.
+            stored = set(self.db.sql("SELECT key FROM idempotency").split("\n"))
+            self.assertEqual(acked_keys - stored, set())
             self.restart(world)
             restarted.append(self.server)
         for t in threads:
@@ -295,13 +303,13 @@ class KillTest(AssessTestCase):
         # Both kills caught requests in flight (the clients learnt those answers by retrying).
         self.assertGreater(world.interrupted[0], 0)
         self.assertGreater(world.interrupted[1], 0)
-        self.check_database(logs)
+        self.check_database(logs, world)
 
     def rows(self, query):
         out = self.db.sql(query)
         return [tuple(line.split("|")) for line in out.split("\n")] if out else []
 
-    def check_database(self, logs):
+    def check_database(self, logs, world):
         imbs = [g for g in logs if g["kind"] == "imb"]
         frees = [g for g in logs if g["kind"] == "free"]
         # Every acknowledged file, with its number, handed over; no other file.
@@ -344,6 +352,8 @@ class KillTest(AssessTestCase):
             self.assertEqual(h, ",".join(g["history"]), g["file"])
         # One stored reply per idempotency key: as many as acknowledged changes.
         self.assertEqual(self.db.sql("SELECT count(*) FROM idempotency"), str(TOTAL))
+        self.assertEqual(set(self.db.sql("SELECT key FROM idempotency").split("\n")),
+                         set(world.acked_keys))
         # Every register numbered 1..N, no hole, no number twice.
         holes = self.rows(
             "SELECT r.office_id, r.kind, r.series, r.last_no, count(d.seq), "
