@@ -17,12 +17,13 @@ right after the cut.
 
 patenctl through the proxy: it does not retry by itself (one connection per invocation, exit 3
 on a lost connection); run again with the same --key it prints the same receipt, and there is
-one payment.
+one payment. paten-desk's connection code (PatenConnection with auto-reconnect, driven by
+tests/faults/desk_pay.c) retries by itself: it reconnects, resumes and re-sends the same bytes,
+and prints the receipt that was cut.
 """
 import os
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
