@@ -10,8 +10,10 @@ test (tests/lib/tcp_proxy.py, real sockets both ways) drops the connection
 
 Every step of a paid file's lifecycle goes through the cut (TakeIn, Dispose, OpenDisposition,
 SubmitSurvey, CompleteDisposition, RecordMeeting, Recommend, Decide, IssueAssessment,
-RecordPayment, CreateDeposit, ValidateDeposit, Confirm, Sign, HandOver), and a few other families
-(RegisterTaxpayer, ReversePayment, CloseCashDay, CreateUser, AddRegionalDay). "Once" is counted
+RecordPayment, CreateDeposit, ValidateDeposit, Confirm, Sign, HandOver), and other families
+(RegisterTaxpayer, CancelAssessment, ReversePayment, CloseCashDay, ReturnFile, ResumeFile,
+WithdrawFile, CreateUser, UpdateUser, ResetPassword, DeactivateUser, CreateDelegation,
+EndDelegation, AddRegionalDay). "Once" is counted
 in the database: the rows of every table a request may write are the same after the retry as
 right after the cut.
 
@@ -32,14 +34,15 @@ sys.path.insert(0, os.path.join(HERE, "..", "server"))
 from paten_test import DEMO_PASSWORD, FLAG_ERROR, TYPE, Client, Closed, main, pb  # noqa: E402
 from tcp_proxy import Proxy  # noqa: E402
 from test_assess import IMB_REQS, AssessTestCase, imb, key, person, wib_ms  # noqa: E402
+from test_files import DISPENSASI, DISPENSASI_REQS  # noqa: E402
 
 # Every table a data-changing request may add rows to: a snapshot of their counts shows what a
 # request did.
 TABLES = ["files", "file_history", "file_surveys", "file_meetings", "dispositions", "documents",
           "registers", "assessments", "assessment_cancellations", "taxpayers", "payments",
           "payment_reversals", "deposits", "deposit_items", "deposit_validations",
-          "confirmations", "cash_closes", "closed_days", "users", "audit_log", "events",
-          "idempotency"]
+          "confirmations", "cash_closes", "closed_days", "users", "delegations", "audit_log",
+          "events", "idempotency"]
 NOW = wib_ms(2026, 11, 23, 9)
 
 
@@ -177,25 +180,56 @@ class NetcutTest(AssessTestCase):
         return f, a, pay
 
     def others(self, mode, n):
-        """Other families: a taxpayer, a reversal, the day's close, a user, a regional day."""
+        """Other families: a taxpayer; a cancelled SKRD; a reversal and the day's close; a file
+        returned, resumed and withdrawn; a user created, changed, reset and deactivated; a
+        delegation given and ended; a regional day."""
         pj = "petugas_pajak@bapenda-temanggung"
         self.cut(pj, "RegisterTaxpayer", "taxpayers", mode, name="Toko %d" % n,
                  address="Desa Kaloran", nik="33270141019100%02d" % n)
+        skrd = "petugas_skrd@dpmptsp-temanggung"
+        f = self.approved("kaloran", "imb", imb(), IMB_REQS,
+                          applicant=person(nik="33270141019300%02d" % n))
+        a = self.issue(skrd, f)
+        self.cut(skrd, "CancelAssessment", "assessment_cancellations", mode, assessment_id=a.id,
+                 file_version=a.file_version, reason="Salah hitung")
         # A payment of a fresh SKRD (made directly), reversed through the cut.
         f = self.approved("kaloran", "imb", imb(), IMB_REQS,
                           applicant=person(nik="33270141019200%02d" % n))
-        a = self.issue("petugas_skrd@dpmptsp-temanggung", f)
+        a = self.issue(skrd, f)
         p = self.as_("kasir@kaloran").rpc("RecordPayment", idempotency_key=key(),
                                           assessment_id=a.id, method=pb.PAYMENT_METHOD_CASH,
                                           amount=a.principal).payment
         self.cut("camat@kaloran", "ReversePayment", "payment_reversals", mode, payment_id=p.id,
                  reason="Salah input")
+        self.cut("kasir@kaloran", "CloseCashDay", "cash_closes", mode, counted=0,
+                 reason="Dibatalkan, uang dikembalikan")
+        svc = self.service("loket@taman", "dispensasi-nikah")
+        g = self.as_("loket@taman").rpc("TakeIn", idempotency_key=key(), service_id=svc.id,
+                                        applicant=person(nik="33270141019400%02d" % n),
+                                        fields=DISPENSASI, requirements=DISPENSASI_REQS).file
+        g = self.file_step("loket@taman", "ReturnFile", g, mode=mode, reason="KK tidak terbaca",
+                           missing=["kk"])
+        g = self.file_step("loket@taman", "ResumeFile", g, mode=mode, requirements=["kk"])
+        g = self.file_step("loket@taman", "WithdrawFile", g, mode=mode, reason="Ditunda")
+        self.assertEqual(g.state, pb.FILE_STATE_WITHDRAWN)
         admin = "admin@pemda-temanggung"
         offices = self.as_(admin).rpc("ListOffices").offices
         office = [o.id for o in offices if o.code == "kaloran"][0]
-        self.cut(admin, "CreateUser", "users", mode, username="staf%d@kaloran" % n,
-                 name="Staf %d" % n, office_id=office, roles=[pb.ROLE_LOKET],
-                 initial_password="sementara-%d-2026" % n)
+        u = self.cut(admin, "CreateUser", "users", mode, username="staf%d@kaloran" % n,
+                     name="Staf %d" % n, office_id=office, roles=[pb.ROLE_LOKET],
+                     initial_password="sementara-%d-2026" % n).user
+        u = self.cut(admin, "UpdateUser", "audit_log", mode, user_id=u.id, version=u.version,
+                     name="Staf Loket %d" % n, roles=[pb.ROLE_LOKET]).user
+        u = self.cut(admin, "ResetPassword", "audit_log", mode, user_id=u.id,
+                     new_password="sementara-lagi-%d" % n).user
+        self.cut(admin, "DeactivateUser", "audit_log", mode, user_id=u.id, version=u.version,
+                 reason="Pindah tugas")
+        sek = self.as_("sekretariat@kaloran").session.session.user.id
+        d = self.cut("camat@kaloran", "CreateDelegation", "delegations", mode, to_user_id=sek,
+                     kind=pb.DELEGATION_KIND_PLH, valid_from_ms=NOW - 1000,
+                     valid_until_ms=NOW + 3600 * 1000, reason="Dinas luar %d" % n).delegation
+        self.cut("camat@kaloran", "EndDelegation", "audit_log", mode, delegation_id=d.id,
+                 reason="Sudah kembali")
         self.cut(admin, "AddRegionalDay", "closed_days", mode, date="2026-12-%02d" % (10 + n),
                  name="Hari jadi %d" % n)
 
