@@ -12,7 +12,9 @@ Every data-changing request carries an idempotency key chosen before its first s
 every retry, as paten-desk does: after a closed connection, a timeout or a retryable error the
 client waits for patend to be back, connects again, resumes its session (Resume) and sends the
 same request again. patend is killed when about a third, then two thirds, of the changes are
-acknowledged, and started again on the same database each time.
+acknowledged, with requests in flight, and started again on the same database each time. The
+second time it is first stopped (SIGSTOP) until PostgreSQL has run everything patend sent, then
+killed: the transactions already committing commit, and their replies are never sent.
 
 Afterwards, against the clients' log of acknowledged replies: every acknowledged change is in the
 database with the number the client was given (files, surveys, SKRD, receipts, STS, SK); nothing
@@ -22,6 +24,7 @@ numbered 1..N without a hole; the invariant check (AUDITOR) is clean; the audit 
 office verifies.
 """
 import os
+import signal
 import socket
 import sys
 import threading
@@ -240,6 +243,19 @@ class KillTest(AssessTestCase):
             world.up = True
             world.cond.notify_all()
 
+    def freeze_then_kill(self):
+        """SIGSTOP, then SIGKILL once PostgreSQL has done all patend had sent it: a commit already
+        on its way completes, and its reply dies unsent in the stopped process (the kill between
+        the commit and the reply; with patend's small pool that is 0 to 2 requests a time)."""
+        self.server.proc.send_signal(signal.SIGSTOP)
+        busy = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                "usename = 'paten_app' AND state = 'active' AND "
+                "coalesce(wait_event_type, '') <> 'Lock'")
+        deadline = time.monotonic() + 60
+        while self.db.sql(busy) != "0":
+            self.assertLess(time.monotonic(), deadline, "PostgreSQL stays busy")
+        self.server.kill()
+
     def test_sigkill_twice_under_fifty_lifecycles(self):
         t0 = time.monotonic()
         self.set_clock(freeze_at_ms=NOW)
@@ -281,7 +297,10 @@ class KillTest(AssessTestCase):
                 world.up = False
                 acked_at_kill.append(world.acked)
                 acked_keys = set(world.acked_keys)
-            self.server.kill()
+            if at == KILL_AT[1]:
+                self.freeze_then_kill()
+            else:
+                self.server.kill()
             # Every change acknowledged before the kill is in the database (its key is stored
             # with it, in its transaction), before any client is back.
             stored = set(self.db.sql("SELECT key FROM idempotency").split("\n"))
