@@ -607,6 +607,35 @@ static int pay_find(Ctl *ctl, char **args, int nargs)
 }
 
 /*
+ * The id of the assessment whose number is exactly number, whether or not anything is still owed
+ * on it; 0 when there is none (or the lookup failed: the caller then says what it found).
+ */
+static int64_t assessment_by_number(Ctl *ctl, const char *number)
+{
+    Paten__GetAssessmentRequest req = PATEN__GET_ASSESSMENT_REQUEST__INIT;
+    g_autoptr(GAsyncResult) res = NULL;
+    Paten__AssessmentReply *reply;
+    Paten__Error *error_reply = NULL;
+    int64_t id = 0;
+
+    /* Not ctl_call: a number that is no assessment is not an error to print here. */
+    req.number = (char *)number;
+    paten_connection_call_async(ctl->conn, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_GET_ASSESSMENT,
+                                &req.base, NULL, ctl_on_done, ctl);
+    res = ctl_wait_result(ctl);
+    reply =
+        (Paten__AssessmentReply *)paten_connection_call_finish(ctl->conn, res, &error_reply, NULL);
+    if (error_reply != NULL)
+        protobuf_c_message_free_unpacked(&error_reply->base, NULL);
+    if (reply == NULL)
+        return 0;
+    if (reply->assessment != NULL)
+        id = reply->assessment->id;
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return id;
+}
+
+/*
  * The assessment named on the command line: its id as given, or the one unpaid assessment the
  * number (an assessment's, a file's or a NIK) finds. 0 after saying why, *status set.
  */
@@ -621,8 +650,11 @@ static int64_t assessment_arg(Ctl *ctl, const char *arg, int *status)
         return 0;
     if (reply->n_owed == 1 && reply->owed[0]->assessment != NULL)
         id = reply->owed[0]->assessment->id;
-    else
-        id = 0;
+    else if (reply->n_owed == 0)
+        /* Nothing is owed any more on an assessment number once it is paid, which is exactly
+         * the case of a retry (same --key) after a lost reply: the server must see that retry
+         * to answer it from the key, or say ALREADY_PAID for another key. */
+        id = assessment_by_number(ctl, arg);
     if (id == 0) {
         ctl_say_error(reply->n_owed == 0
                           ? "nothing owed found for '%s' at your office (patenctl pay find)"

@@ -249,12 +249,13 @@ class NetcutTest(AssessTestCase):
     def test_patenctl_through_a_cut_reply(self):
         """patenctl is one-shot: the cut reply ends it with exit 3 (connection), no retry of its
         own; the same command again with the same --key prints the receipt that was cut and
-        pays once."""
+        pays once. The assessment is named by its number, as a cashier types it: once paid,
+        nothing is owed on it, and patenctl still finds it for the retry."""
         f = self.approved("kaloran", "imb", imb(), IMB_REQS)
         a = self.issue("petugas_skrd@dpmptsp-temanggung", f)
         k = key()
         argv = [os.environ["PATENCTL"], "--server", "127.0.0.1:%d" % self.proxy.port,
-                "--user", "kasir@kaloran", "--timeout", "30", "pay", "record", str(a.id),
+                "--user", "kasir@kaloran", "--timeout", "30", "pay", "record", a.number,
                 "--amount", str(a.principal), "--key", k, "--json"]
         env = dict(os.environ, PATEN_PASSWORD=DEMO_PASSWORD)
         cut = self.proxy.cut_reply(TYPE["RecordPayment"])
@@ -275,6 +276,14 @@ class NetcutTest(AssessTestCase):
         p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("IDEMPOTENCY_MISMATCH", p.stderr)
+        self.assertEqual(self.db.sql("SELECT count(*) FROM payments"), "1")
+        # Another key for the paid number is ALREADY_PAID, not "nothing owed".
+        k2 = argv.index("--key") + 1
+        argv[k2] = key()
+        argv[argv.index("--amount") + 1] = str(a.principal)
+        p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("ALREADY_PAID", p.stderr)
         self.assertEqual(self.db.sql("SELECT count(*) FROM payments"), "1")
 
     def test_the_desks_connection_resends_through_a_cut_reply(self):
