@@ -16,6 +16,7 @@
 #include "pd_conn.h"
 #include "pd_db.h"
 #include "pd_log.h"
+#include "pd_ratelimit.h"
 
 #include <assert.h>
 #include <signal.h>
@@ -78,6 +79,8 @@ int pd_server_init(struct pd_server *srv)
     int rc;
 
     srv->state = PD_SERVER_STARTING;
+    srv->addr_conns = pd_addr_conns_new();
+    srv->login_limits = pd_login_limits_new(cfg->login_rate_per_address);
     srv->started_wall_ms = pd_clock_wall_ms();
     srv->started_mono_ms = pd_clock_mono_ms();
     if ((rc = uv_check_init(srv->loop, &srv->flush_check)) < 0 ||
@@ -149,6 +152,14 @@ int pd_server_listen(struct pd_server *srv)
 fail:
     pd_error(0, "cannot listen on %s: %s", cfg->listen, uv_strerror(rc));
     return rc;
+}
+
+void pd_server_free(struct pd_server *srv)
+{
+    pd_addr_conns_free(srv->addr_conns);
+    srv->addr_conns = NULL;
+    pd_login_limits_free(srv->login_limits);
+    srv->login_limits = NULL;
 }
 
 static void close_handle(uv_handle_t *h)
