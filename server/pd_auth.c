@@ -352,8 +352,7 @@ static void login_looked_up(const struct pd_db_result *r, void *arg)
         login_finish(l, true);
         return;
     }
-    rc = login_check_password(l, pd_db_str(res, 0, PD_SQL_USER_NCOLS), m->password,
-                              login_verified);
+    rc = login_check_password(l, pd_db_str(res, 0, PD_SQL_USER_NCOLS), m->password, login_verified);
     if (rc < 0) {
         pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, NULL, 1000,
                               "too many logins being checked at once");
@@ -372,9 +371,10 @@ static void login_refuse_throttled(struct pd_request *req, int64_t retry_after_m
 {
     char text[160];
 
-    snprintf(text, sizeof text,
-             "Terlalu banyak percobaan masuk yang gagal dari alamat ini; coba lagi dalam %lld detik",
-             (long long)((retry_after_ms + 999) / 1000));
+    snprintf(
+        text, sizeof text,
+        "Terlalu banyak percobaan masuk yang gagal dari alamat ini; coba lagi dalam %lld detik",
+        (long long)((retry_after_ms + 999) / 1000));
     pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, text, retry_after_ms,
                           "too many failed logins from this address (--login-rate-per-address); "
                           "the password was not checked");

@@ -95,7 +95,8 @@ static void addr_conns_cool(struct pd_addr_conns *t, uint64_t now)
 {
     struct pd_addr_slot *s;
 
-    while ((s = g_queue_peek_head(&t->cooling)) != NULL && now - s->last_log_ms >= REPORT_EVERY_MS) {
+    while ((s = g_queue_peek_head(&t->cooling)) != NULL &&
+           now - s->last_log_ms >= REPORT_EVERY_MS) {
         g_queue_pop_head(&t->cooling);
         s->cooling = NULL;
         if (s->count == 0)
