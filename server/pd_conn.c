@@ -564,8 +564,7 @@ void pd_conn_request_end(struct pd_conn *c)
 
 void pd_conn_hello_done(struct pd_conn *c)
 {
-    /* Hello alone raises no limit: anyone can send it. Only a session does (pd_conn_set_session).
-     */
+    /* Hello raises no limit (anyone can send it); a session does (pd_conn_set_session). */
     c->state = PD_CONN_READY;
 }
 
