@@ -68,7 +68,7 @@ static const struct opt_def opts[] = {
     { "log-level", OPT_LOGLEVEL, OFF(log_level), "info", "LEVEL", "debug, info, warn or error" },
     { "max-connections", OPT_UINT, OFF(max_connections), "20000", "N",
       "clients connected at once; more are refused" },
-    { "max-connections-per-address", OPT_UINT, OFF(max_connections_per_address), "64", "N",
+    { "max-connections-per-address", OPT_UINT, OFF(max_connections_per_address), "512", "N",
       "clients connected at once from one IP address (IPv6: one /64); more are refused; 0: no "
       "limit" },
     { "login-rate-per-address", OPT_UINT, OFF(login_rate_per_address), "30", "N",
