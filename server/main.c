@@ -244,6 +244,7 @@ out:
     }
     if (cluster)
         pd_cluster_free(cluster);
+    pd_server_free(&srv);
     pd_session_registry_free(&srv);
     pd_offices_free(srv.offices);
     pd_events_free(srv.events);

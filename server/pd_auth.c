@@ -4,6 +4,10 @@
  * Login never tells an unknown login from a wrong password: both answer the same error after the
  * same Argon2id work (a dummy hash stands in for the unknown user). A locked account says so, with
  * the time left, because the user at the counter needs to know whether to wait or call the ADMIN.
+ *
+ * Before any of that, an address that failed too many logins in the last minute
+ * (--login-rate-per-address, pd_ratelimit.c) gets RATE_LIMITED without its password being checked,
+ * so guessing from one machine is slow and costs patend no Argon2id time.
  */
 #include "pd_auth.h"
 
@@ -20,6 +24,7 @@
 #include "pd_log.h"
 #include "pd_offices.h"
 #include "pd_people.h"
+#include "pd_ratelimit.h"
 #include "pd_server.h"
 
 #include <glib.h>
@@ -189,6 +194,8 @@ static void reply_session(struct pd_request *req, struct pd_session *s, const ui
 
 struct login {
     struct pd_request *req;
+    struct pd_server *srv;
+    char addr[PD_ADDR_KEY_MAX]; /* the client's address, for --login-rate-per-address */
     int64_t user_id;
     int max_failures;
     int lockout_minutes;
@@ -197,13 +204,29 @@ struct login {
     uint8_t token_hash[crypto_hash_sha256_BYTES];
 };
 
+/* Ends a login let through by the address's rate limit; failed: no session came of it (a wrong
+ * password, an unknown user, a locked account), which costs the address one of its tokens. */
+static void login_finish(struct login *l, bool failed)
+{
+    pd_login_limits_end(l->srv->login_limits, l->addr, pd_clock_now_ms(), failed);
+    free(l);
+}
+
+/* Verifies the password off the loop (the only place Login spends Argon2id time). */
+static int login_check_password(struct login *l, const char *encoded, const char *password,
+                                void (*cb)(bool ok, void *arg))
+{
+    pd_debug(l->req->conn_id, "login from %s: checking the password", l->addr);
+    return pd_hash_verify(l->srv->hash, encoded, password, cb, l);
+}
+
 static void login_fail_generic(bool ok, void *arg)
 {
     struct login *l = arg;
     (void)ok;
     pd_request_fail(l->req, PATEN_ERR_UNAUTHENTICATED, wrong_login, NULL,
                     "no active user with this login");
-    free(l);
+    login_finish(l, true);
 }
 
 static void login_failed_recorded(const struct pd_db_result *r, void *arg)
@@ -215,7 +238,7 @@ static void login_failed_recorded(const struct pd_db_result *r, void *arg)
     if (r->status < 0 || PQntuples(r->res[0]) != 1) {
         pd_request_fail(req, r->status < 0 ? -r->status : PATEN_ERR_INTERNAL, NULL, NULL,
                         "recording a failed login: %s", r->message);
-        free(l);
+        login_finish(l, true);
         return;
     }
     locked_until = pd_db_get_int(r->res[0], 0, 1);
@@ -230,7 +253,7 @@ static void login_failed_recorded(const struct pd_db_result *r, void *arg)
     } else {
         pd_request_fail(req, PATEN_ERR_UNAUTHENTICATED, wrong_login, NULL, "wrong password");
     }
-    free(l);
+    login_finish(l, true);
 }
 
 static void login_done(const struct pd_db_result *r, void *arg)
@@ -246,7 +269,7 @@ static void login_done(const struct pd_db_result *r, void *arg)
             pd_request_fail(req, PATEN_ERR_UNAUTHENTICATED, wrong_login, NULL,
                             "the user went away during login");
         sodium_memzero(l->token, sizeof l->token);
-        free(l);
+        login_finish(l, false);
         return;
     }
     s = pd_session_get(req->srv, pd_db_get_int(r->res[0], 0, 0));
@@ -257,7 +280,7 @@ static void login_done(const struct pd_db_result *r, void *arg)
     reply_session(req, s, l->token, r->res[1], 0, 0, r->res[2],
                   (uint64_t)pd_db_get_int(r->res[0], 0, 1));
     sodium_memzero(l->token, sizeof l->token);
-    free(l);
+    login_finish(l, false);
 }
 
 static void login_verified(bool ok, void *arg)
@@ -304,13 +327,13 @@ static void login_looked_up(const struct pd_db_result *r, void *arg)
 
     if (r->status < 0) {
         pd_request_fail_db(req, r, "looking up the login");
-        free(l);
+        login_finish(l, false);
         return;
     }
     res = r->res[0];
     if (PQntuples(res) != 1 || !pd_db_get_bool(res, 0, 4)) {
         /* Same work, same answer as a wrong password. */
-        rc = pd_hash_verify(req->srv->hash, pd_hash_dummy(), m->password, login_fail_generic, l);
+        rc = login_check_password(l, pd_hash_dummy(), m->password, login_fail_generic);
         if (rc < 0)
             login_fail_generic(false, l);
         return;
@@ -326,23 +349,91 @@ static void login_looked_up(const struct pd_db_result *r, void *arg)
         snprintf(text, sizeof text, "Akun terkunci; coba lagi dalam %lld menit",
                  (long long)((left + 59999) / 60000));
         pd_request_fail_retry(req, PATEN_ERR_ACCOUNT_LOCKED, text, left, "account locked");
-        free(l);
+        login_finish(l, true);
         return;
     }
-    rc = pd_hash_verify(req->srv->hash, pd_db_str(res, 0, PD_SQL_USER_NCOLS), m->password,
-                        login_verified, l);
+    rc = login_check_password(l, pd_db_str(res, 0, PD_SQL_USER_NCOLS), m->password, login_verified);
     if (rc < 0) {
         pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, NULL, 1000,
                               "too many logins being checked at once");
-        free(l);
+        login_finish(l, false);
     }
+}
+
+/* ---- the rate limit per address ---- */
+
+struct throttled {
+    struct pd_request *req;
+    int64_t retry_after_ms;
+};
+
+static void login_refuse_throttled(struct pd_request *req, int64_t retry_after_ms)
+{
+    char text[160];
+
+    snprintf(
+        text, sizeof text,
+        "Terlalu banyak percobaan masuk yang gagal dari alamat ini; coba lagi dalam %lld detik",
+        (long long)((retry_after_ms + 999) / 1000));
+    pd_request_fail_retry(req, PATEN_ERR_RATE_LIMITED, text, retry_after_ms,
+                          "too many failed logins from this address (--login-rate-per-address); "
+                          "the password was not checked");
+}
+
+static void throttled_audited(const struct pd_db_result *r, void *arg)
+{
+    struct throttled *t = arg;
+
+    if (r->status < 0)
+        pd_warn(t->req->conn_id, "auditing a throttled login failed: %s", r->message);
+    login_refuse_throttled(t->req, t->retry_after_ms);
+    free(t);
+}
+
+/*
+ * Refuses a login over the address's rate, without reading the user or checking the password.
+ * The first refusal of the address in a minute is logged, and audited in the office of the user
+ * the login names (if it names one) before the answer goes out.
+ */
+static void login_throttled(struct pd_request *req, const char *login, const char *addr,
+                            int64_t retry_after_ms, bool report, uint64_t refused)
+{
+    struct pd_server *srv = req->srv;
+    struct throttled *t;
+    struct pd_db_batch *b;
+
+    srv->stats.logins_throttled++;
+    if (!report) {
+        login_refuse_throttled(req, retry_after_ms);
+        return;
+    }
+    pd_warn(req->conn_id,
+            "login refused for %s: more than %u failed logins a minute from it "
+            "(--login-rate-per-address); %llu refused since the last line; the next such line "
+            "comes in a minute at the earliest",
+            addr, srv->cfg->login_rate_per_address, (unsigned long long)refused);
+    t = pd_xcalloc(1, sizeof *t);
+    t->req = req;
+    t->retry_after_ms = retry_after_ms;
+    b = pd_db_batch_new();
+    pd_db_batch_add(b, PD_STMT_LOGIN_THROTTLED);
+    pd_db_param_text(b, login);
+    pd_db_param_int(b, req->now_ms);
+    pd_db_param_text(b, req->connection);
+    pd_db_param_text(b, addr);
+    pd_db_param_int(b, srv->cfg->login_rate_per_address);
+    pd_db_run(srv->db, b, throttled_audited, t);
 }
 
 void pd_handle_login(struct pd_request *req, const ProtobufCMessage *msg)
 {
     const Paten__LoginRequest *m = (const Paten__LoginRequest *)msg;
+    char addr[PD_ADDR_KEY_MAX];
     struct login *l;
     struct pd_db_batch *b;
+    uint64_t refused;
+    int64_t wait;
+    bool report;
 
     if (m->login[0] == '\0' || strlen(m->login) > LOGIN_MAX) {
         pd_request_fail(req, PATEN_ERR_INVALID_ARGUMENT, "NIP atau nama pengguna wajib diisi",
@@ -354,8 +445,16 @@ void pd_handle_login(struct pd_request *req, const ProtobufCMessage *msg)
                         "password must be 1 to %d bytes", PASSWORD_MAX);
         return;
     }
+    pd_addr_key(pd_conn_peer(req->conn), addr);
+    wait = pd_login_limits_begin(req->srv->login_limits, addr, req->now_ms, &report, &refused);
+    if (wait > 0) {
+        login_throttled(req, m->login, addr, wait, report, refused);
+        return;
+    }
     l = pd_xcalloc(1, sizeof *l);
     l->req = req;
+    l->srv = req->srv;
+    memcpy(l->addr, addr, sizeof l->addr);
     b = pd_db_batch_new();
     pd_db_batch_add(b, PD_STMT_LOGIN_LOOKUP);
     pd_db_param_text(b, m->login);

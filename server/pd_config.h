@@ -18,6 +18,8 @@ struct pd_config {
     char listen_host[64]; /* parsed: an IP literal */
     int listen_port;
     uint32_t max_connections;
+    uint32_t max_connections_per_address; /* 0: no limit */
+    uint32_t login_rate_per_address;      /* failed logins a minute; 0: no limit */
     uint32_t max_in_flight;
     uint32_t max_payload;
     uint32_t max_payload_prelogin;

@@ -16,7 +16,9 @@
 #include "pd_alloc.h"
 #include "pd_clock.h"
 #include "pd_dispatch.h"
+#include "paten_limits.h"
 #include "pd_log.h"
+#include "pd_ratelimit.h"
 #include "pd_server.h"
 #include "pd_session.h"
 #include "pd_transport.h"
@@ -66,6 +68,23 @@ static const struct pd_transport_events refused_events = {
     .on_closed = refused_closed,
 };
 
+/*
+ * The payload and in-flight limits: small until the connection has a session (Login or Resume
+ * succeeded), so that an address that has not proved who it is cannot make patend buffer much
+ * (a frame is refused by its header, before its payload is read).
+ */
+static void conn_set_limits(struct pd_conn *c, bool logged_in)
+{
+    const struct pd_config *cfg = c->srv->cfg;
+    uint32_t prelogin = PATEN_IN_FLIGHT_PRELOGIN;
+
+    c->max_in_flight = logged_in                       ? cfg->max_in_flight
+                       : cfg->max_in_flight < prelogin ? cfg->max_in_flight
+                                                       : prelogin;
+    paten_decoder_set_max_payload(&c->dec,
+                                  logged_in ? cfg->max_payload : cfg->max_payload_prelogin);
+}
+
 static size_t conn_unsent(const struct pd_conn *c)
 {
     return c->outq_bytes + c->writing_bytes;
@@ -89,9 +108,56 @@ static void conn_unref(struct pd_conn *c)
         conn_free(c);
 }
 
+/* Refusals are logged at most once a minute (per address for the per-address limit), with the
+ * number not logged in between: a flood must not flood the log too. */
+#define REFUSED_LOG_EVERY_MS 60000
+
+static void conn_log_refused_total(struct pd_server *srv, struct pd_transport *tr)
+{
+    uint64_t now = pd_clock_mono_ms();
+
+    if (srv->refused_logged_ms != 0 && now - srv->refused_logged_ms < REFUSED_LOG_EVERY_MS) {
+        srv->refused_unlogged++;
+        return;
+    }
+    pd_warn(0,
+            "refused connection from %s: %u connections open (--max-connections); %llu more "
+            "refused since the last line; the next such line comes in a minute at the earliest",
+            tr->ops->peer(tr), srv->nconns, (unsigned long long)srv->refused_unlogged);
+    srv->refused_logged_ms = now ? now : 1;
+    srv->refused_unlogged = 0;
+}
+
+/* Counts the connection against its address (*slot); false, logged at most once a minute per
+ * address, when the address holds --max-connections-per-address already. Asked last, so that a
+ * connection refused for another reason is not counted. */
+static bool conn_admit_address(struct pd_server *srv, struct pd_transport *tr,
+                               struct pd_addr_slot **slot)
+{
+    const struct pd_config *cfg = srv->cfg;
+    char key[PD_ADDR_KEY_MAX];
+    uint64_t suppressed;
+    bool log_now;
+
+    pd_addr_key(tr->ops->peer(tr), key);
+    if (pd_addr_conns_acquire(srv->addr_conns, key, cfg->max_connections_per_address,
+                              pd_clock_mono_ms(), slot, &log_now, &suppressed) == 0)
+        return true;
+    srv->stats.refused_per_address++;
+    if (log_now)
+        pd_warn(0,
+                "refused connection from %s: %s already has %u connections open "
+                "(--max-connections-per-address); %llu more refused since the last line; its "
+                "next such line comes in a minute at the earliest",
+                tr->ops->peer(tr), key, cfg->max_connections_per_address,
+                (unsigned long long)suppressed);
+    return false;
+}
+
 void pd_conn_accept(struct pd_server *srv)
 {
     struct pd_transport *tr;
+    struct pd_addr_slot *slot = NULL;
     struct pd_conn *c;
     int rc;
 
@@ -100,12 +166,15 @@ void pd_conn_accept(struct pd_server *srv)
         pd_warn(0, "accept failed: %s", uv_strerror(rc));
         return;
     }
-    if (srv->state != PD_SERVER_RUNNING || srv->nconns >= srv->cfg->max_connections) {
-        /* Refused before any protocol: at the connection limit a typed error would itself
-         * cost the memory the limit protects. */
+    if (srv->state != PD_SERVER_RUNNING || srv->nconns >= srv->cfg->max_connections ||
+        !conn_admit_address(srv, tr, &slot)) {
+        /* Refused before any protocol and before reading: at the connection limit a typed error
+         * would itself cost the memory the limit protects. */
         srv->stats.refused_connections++;
-        pd_warn(0, "refused connection from %s: %s", tr->ops->peer(tr),
-                srv->state != PD_SERVER_RUNNING ? "shutting down" : "too many connections");
+        if (srv->state != PD_SERVER_RUNNING)
+            pd_warn(0, "refused connection from %s: shutting down", tr->ops->peer(tr));
+        else if (srv->nconns >= srv->cfg->max_connections)
+            conn_log_refused_total(srv, tr);
         tr->ev = &refused_events;
         tr->owner = NULL;
         tr->ops->close(tr);
@@ -115,11 +184,12 @@ void pd_conn_accept(struct pd_server *srv)
     c->srv = srv;
     c->id = ++srv->next_conn_id;
     c->tr = tr;
+    c->addr_slot = slot;
     c->refs = 1;
     c->state = PD_CONN_HELLO;
-    c->max_in_flight = srv->cfg->max_in_flight < 4 ? srv->cfg->max_in_flight : 4;
-    c->connected_ms = c->last_read_ms = pd_clock_mono_ms();
     paten_decoder_init(&c->dec, srv->cfg->max_payload_prelogin);
+    conn_set_limits(c, false);
+    c->connected_ms = c->last_read_ms = pd_clock_mono_ms();
     tr->ev = &conn_events;
     tr->owner = c;
 
@@ -268,6 +338,8 @@ static void conn_on_closed(void *owner)
         c->next->prev = c->prev;
     c->prev = c->next = NULL;
     srv->nconns--;
+    pd_addr_conns_release(srv->addr_conns, c->addr_slot, pd_clock_mono_ms());
+    c->addr_slot = NULL;
     pd_debug(c->id, "closed");
     conn_unref(c);
     pd_server_maybe_drained(srv);
@@ -492,9 +564,8 @@ void pd_conn_request_end(struct pd_conn *c)
 
 void pd_conn_hello_done(struct pd_conn *c)
 {
+    /* Hello raises no limit (anyone can send it); a session does (pd_conn_set_session). */
     c->state = PD_CONN_READY;
-    c->max_in_flight = c->srv->cfg->max_in_flight;
-    paten_decoder_set_max_payload(&c->dec, c->srv->cfg->max_payload);
 }
 
 void pd_conn_set_session(struct pd_conn *c, struct pd_session *s)
@@ -508,6 +579,8 @@ void pd_conn_set_session(struct pd_conn *c, struct pd_session *s)
         c->subscribed = false;
         c->catching_up = false;
     }
+    if (c->state == PD_CONN_READY)
+        conn_set_limits(c, s != NULL);
 }
 
 const char *pd_conn_peer(const struct pd_conn *c)

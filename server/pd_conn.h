@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+struct pd_addr_slot;
 struct pd_server;
 struct pd_session;
 struct pd_transport;
@@ -56,6 +57,8 @@ struct pd_conn {
     bool catching_up;           /* a Subscribe is replaying the events it missed */
     uint64_t delivered_seq;     /* the newest event this connection has been sent or skipped */
 
+    struct pd_addr_slot *addr_slot; /* counts this connection against its address's limit */
+
     uint64_t connected_ms;
     uint64_t last_read_ms;
     uint64_t frame_started_ms;   /* 0 when no frame is partly received */
@@ -92,10 +95,11 @@ void pd_conn_sweep(struct pd_server *srv);
 void pd_conn_request_begin(struct pd_conn *c);
 void pd_conn_request_end(struct pd_conn *c);
 
-/* Called once Hello succeeded: raises the payload limit. */
+/* Called once Hello succeeded. The pre-login limits (payload, requests in flight) stay. */
 void pd_conn_hello_done(struct pd_conn *c);
 
-/* Attaches a session (taking a reference) or detaches it (s NULL); detaching also stops events. */
+/* Attaches a session (taking a reference) or detaches it (s NULL); detaching also stops events.
+ * Attaching raises the connection's limits to those after login; detaching lowers them again. */
 void pd_conn_set_session(struct pd_conn *c, struct pd_session *s);
 
 /* "ip:port" of the peer, for logs. */

@@ -16,13 +16,59 @@
 #include "pd_conn.h"
 #include "pd_db.h"
 #include "pd_log.h"
+#include "pd_ratelimit.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 static void server_close_connections(struct pd_server *srv);
+
+/*
+ * Tells systemd (Type=notify) how patend is doing: one datagram to $NOTIFY_SOCKET, the protocol
+ * sd_notify(3) documents as stable, written here rather than linking libsystemd for it. The
+ * socket is non-blocking and a message that cannot go out at once is dropped, so the loop never
+ * waits on it. Without NOTIFY_SOCKET (not under systemd) nothing happens.
+ */
+static void notify_systemd(const char *state)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa;
+    socklen_t len;
+    size_t plen;
+    int fd;
+
+    if (path == NULL || (path[0] != '/' && path[0] != '@'))
+        return;
+    plen = strlen(path);
+    if (plen >= sizeof sa.sun_path) {
+        pd_warn(0, "NOTIFY_SOCKET is too long; not telling systemd '%s'", state);
+        return;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, path, plen);
+    if (path[0] == '@') /* an abstract socket */
+        sa.sun_path[0] = '\0';
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        pd_warn(0, "cannot tell systemd '%s': socket: %s", state, strerror(errno));
+        return;
+    }
+    if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
+        pd_warn(0, "cannot tell systemd '%s': %s", state, strerror(errno));
+    else
+        pd_debug(0, "told systemd %s", state);
+    close(fd);
+}
 
 static void on_connection(uv_stream_t *listener, int status)
 {
@@ -78,6 +124,8 @@ int pd_server_init(struct pd_server *srv)
     int rc;
 
     srv->state = PD_SERVER_STARTING;
+    srv->addr_conns = pd_addr_conns_new();
+    srv->login_limits = pd_login_limits_new(cfg->login_rate_per_address);
     srv->started_wall_ms = pd_clock_wall_ms();
     srv->started_mono_ms = pd_clock_mono_ms();
     if ((rc = uv_check_init(srv->loop, &srv->flush_check)) < 0 ||
@@ -145,10 +193,19 @@ int pd_server_listen(struct pd_server *srv)
     /* Tests and scripts wait for this exact line. */
     pd_info(0, "ready: listening on %s%s%s:%d", lb, host, rb, port);
     pd_info(0, "connect with: patenctl --server %s%s%s:%d ping", lb, host, rb, port);
+    notify_systemd("READY=1");
     return 0;
 fail:
     pd_error(0, "cannot listen on %s: %s", cfg->listen, uv_strerror(rc));
     return rc;
+}
+
+void pd_server_free(struct pd_server *srv)
+{
+    pd_addr_conns_free(srv->addr_conns);
+    srv->addr_conns = NULL;
+    pd_login_limits_free(srv->login_limits);
+    srv->login_limits = NULL;
 }
 
 static void close_handle(uv_handle_t *h)
@@ -239,6 +296,7 @@ void pd_server_shutdown(struct pd_server *srv)
     if (srv->state >= PD_SERVER_DRAINING)
         return;
     srv->state = PD_SERVER_DRAINING;
+    notify_systemd("STOPPING=1");
     uv_timer_stop(&srv->startup_timer);
     if (srv->listener_open) {
         close_handle((uv_handle_t *)&srv->listener);

@@ -16,6 +16,8 @@
 struct pd_conn;
 struct pd_db;
 struct pd_cluster;
+struct pd_addr_conns;
+struct pd_login_limits;
 
 enum pd_server_state {
     PD_SERVER_STARTING, /* waiting for the database pool before accepting clients */
@@ -32,6 +34,8 @@ struct pd_server_stats {
     uint64_t write_queue_bytes;      /* all connections, now */
     uint64_t write_queue_bytes_peak; /* the largest single connection's queue seen */
     uint64_t refused_connections;
+    uint64_t refused_per_address; /* of those, over --max-connections-per-address */
+    uint64_t logins_throttled;    /* logins refused by --login-rate-per-address */
 };
 
 struct pd_server {
@@ -61,6 +65,10 @@ struct pd_server {
     struct pd_hash *hash;       /* Argon2id off the loop (pd_hash.c) */
     struct pd_offices *offices; /* office -> region, for scope checks (pd_offices.c) */
     struct pd_events *events;   /* event delivery (pd_events.c) */
+    struct pd_addr_conns *addr_conns;     /* connections per client address (pd_ratelimit.c) */
+    struct pd_login_limits *login_limits; /* failed logins per client address */
+    uint64_t refused_logged_ms;           /* the last "too many connections" line (monotonic) */
+    uint64_t refused_unlogged;            /* refusals since that line */
     int schema_version;
 
     int64_t started_wall_ms;
@@ -69,8 +77,8 @@ struct pd_server {
     int exit_code;
 };
 
-/* Starts the server's own handles (signals, timers, the flush check); no listener yet.
- * Returns 0 or a negative uv error (logged). */
+/* Starts the server's own handles (signals, timers, the flush check) and the per-address
+ * tables; no listener yet. Returns 0 or a negative uv error (logged). */
 int pd_server_init(struct pd_server *srv);
 
 /* Binds the listener and prints the ready line. Returns 0 or a negative uv error (logged). */
@@ -79,6 +87,9 @@ int pd_server_listen(struct pd_server *srv);
 /* Starts a graceful shutdown (also what SIGINT/SIGTERM do): stop accepting, tell clients, let
  * in-flight requests finish within shutdown-timeout, close everything; the loop then ends. */
 void pd_server_shutdown(struct pd_server *srv);
+
+/* Frees what pd_server_init allocated besides handles; after the loop ended. */
+void pd_server_free(struct pd_server *srv);
 
 /* Called by the connection layer when a connection's last request finished or it closed. */
 void pd_server_maybe_drained(struct pd_server *srv);

@@ -111,6 +111,17 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "  entity_id) SELECT u.office_id, ms_to_ts($2::bigint), u.id, $6::text, 'LOGIN', "
         "  'session', s.id::text FROM u JOIN s ON s.user_id = u.id) "
         "SELECT s.id, (SELECT seq FROM event_counter) FROM s",
+    /* A login refused by the per-address rate limit, audited in the office of the user it named
+     * (nothing when it names nobody): no actor, since nobody proved who they are. */
+    [PD_STMT_LOGIN_THROTTLED] =
+        "WITH u AS (SELECT v.id, v.office_id FROM user_view v "
+        "  WHERE v.username = lower($1::text) OR v.nip = $1::text "
+        "  ORDER BY (v.username = lower($1::text)) DESC LIMIT 1), "
+        "a AS (INSERT INTO audit_log (office_id, at, connection, action, entity, entity_id, after) "
+        "  SELECT office_id, ms_to_ts($2::bigint), $3::text, 'LOGIN_THROTTLED', 'user', id::text, "
+        "  jsonb_build_object('peer', $4::text, 'failed_logins_per_minute', $5::int) FROM u "
+        "  RETURNING entity_id) "
+        "SELECT count(*) FROM a",
     /* Valid only if not ended, its user is active, and it was used within the idle timeout. */
     [PD_STMT_RESUME] =
         "WITH s AS (UPDATE sessions s SET last_seen_at = ms_to_ts($2::bigint) FROM users u "

@@ -26,6 +26,7 @@
     X(LOGIN_LOOKUP, 1)            \
     X(LOGIN_FAILED, 5)            \
     X(LOGIN_OK, 6)                \
+    X(LOGIN_THROTTLED, 5)         \
     X(RESUME, 2)                  \
     X(DELEGATIONS_OF_USER, 2)     \
     X(DELEGATIONS_OF_TOKEN, 2)    \
