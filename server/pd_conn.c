@@ -95,7 +95,10 @@ void pd_conn_accept(struct pd_server *srv)
     struct pd_conn *c;
     int rc;
 
-    rc = pd_transport_tcp_accept((uv_stream_t *)&srv->listener, &tr);
+    if (srv->tls != NULL)
+        rc = pd_transport_tls_accept((uv_stream_t *)&srv->listener, srv->tls, &tr);
+    else
+        rc = pd_transport_tcp_accept((uv_stream_t *)&srv->listener, &tr);
     if (rc < 0) {
         pd_warn(0, "accept failed: %s", uv_strerror(rc));
         return;
@@ -115,6 +118,7 @@ void pd_conn_accept(struct pd_server *srv)
     c->srv = srv;
     c->id = ++srv->next_conn_id;
     c->tr = tr;
+    tr->log_id = c->id;
     c->refs = 1;
     c->state = PD_CONN_HELLO;
     c->max_in_flight = srv->cfg->max_in_flight < 4 ? srv->cfg->max_in_flight : 4;
