@@ -5,6 +5,7 @@ rule on the client side. Certificates are made for the run (paten_test.TestPKI).
 """
 
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -24,6 +25,10 @@ PKI = None
 def setUpModule():
     global PKI
     PKI = TestPKI(tempfile.mkdtemp(prefix="paten-tls-e2e-"))
+
+
+def tearDownModule():
+    shutil.rmtree(PKI.dir, ignore_errors=True)
 
 
 def ctl_env(**extra):

@@ -6,6 +6,7 @@ with its exit status checked, so a leaked SSL object or buffer fails the test th
 """
 
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -27,6 +28,10 @@ HELLO_TIMEOUT_S = 1.0
 def setUpModule():
     global PKI
     PKI = TestPKI(tempfile.mkdtemp(prefix="paten-tls-"))
+
+
+def tearDownModule():
+    shutil.rmtree(PKI.dir, ignore_errors=True)
 
 
 def hello_frame(request_id=1):

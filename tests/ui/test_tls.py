@@ -4,6 +4,7 @@ run (paten_test.TestPKI): with the CA it logs in; with a wrong pin the login win
 Indonesian, why the connection was refused."""
 
 import os
+import shutil
 import tempfile
 
 import desk_test as dt
@@ -15,6 +16,10 @@ PKI = None
 def setUpModule():
     global PKI
     PKI = pt.TestPKI(tempfile.mkdtemp(prefix="paten-tls-ui-"))
+
+
+def tearDownModule():
+    shutil.rmtree(PKI.dir, ignore_errors=True)
 
 
 class DeskTlsTest(dt.DeskTestCase):
