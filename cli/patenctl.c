@@ -19,6 +19,11 @@
  *
  * With --user, each command logs in (Login) right after Hello, on its one connection.
  *
+ * TLS: --ca FILE (verify patend against that CA), --pin SHA256 (or a pinned certificate),
+ * --cert FILE --key FILE (a client certificate for mutual TLS), --tls alone (the system's CAs);
+ * each also from the environment ($PATEN_CA, $PATEN_PIN, $PATEN_CERT, $PATEN_KEY). Without TLS
+ * only a server on loopback is reached, unless --insecure-plaintext.
+ *
  * It is a thin shell over PatenConnection (client/) and pbjson (cli/pbjson.h): one GMainLoop
  * runs the asynchronous API, and the commands wait on it one operation at a time. Its own text
  * is English (an admin tool); what the server says is printed exactly as sent.
@@ -67,6 +72,12 @@ static double opt_timeout = -1;
 static gboolean opt_db;
 static double opt_keepalive = WATCH_KEEPALIVE_MS / 1000.0;
 static gint64 opt_after = -1;
+static gboolean opt_tls;
+static char *opt_ca;
+static char *opt_pin;
+static char *opt_cert;
+static char *opt_key;
+static gboolean opt_insecure_plaintext;
 
 static const GOptionEntry global_entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &opt_server,
@@ -80,6 +91,24 @@ static const GOptionEntry global_entries[] = {
       "FILE" },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
       "limit for the connection and for each reply; 0: none (default: 10 s and 30 s)", "SECONDS" },
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &opt_tls,
+      "speak TLS, verifying the server with the system's CAs (implied by --ca, --pin, --cert)",
+      NULL },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca,
+      "TLS: verify the server against the CA certificates in this PEM file (default: $PATEN_CA)",
+      "FILE" },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &opt_pin,
+      "TLS: accept only the server certificate with this SHA-256 (of its DER; default: "
+      "$PATEN_PIN)",
+      "SHA256HEX" },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert,
+      "TLS: present this client certificate (PEM) to a server that requires one (default: "
+      "$PATEN_CERT)",
+      "FILE" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key,
+      "the private key of --cert (PEM; default: $PATEN_KEY, else in the --cert file)", "FILE" },
+    { "insecure-plaintext", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_plaintext,
+      "allow plain TCP (no TLS) to a server that is not on this machine", NULL },
     { NULL },
 };
 
@@ -715,7 +744,9 @@ static const char help_description[] =
     "  PATEN_SERVER    the server when --server is not given\n"
     "  PATEN_USER      the user when --user is not given\n"
     "  PATEN_PASSWORD  the password of the user, unless --password-file is given (else it is\n"
-    "                  asked on the terminal)\n";
+    "                  asked on the terminal)\n"
+    "  PATEN_CA, PATEN_PIN, PATEN_CERT, PATEN_KEY\n"
+    "                  --ca, --pin, --cert, --key when not given\n";
 
 /*
  * The password for --user: $PATEN_PASSWORD, else asked on the terminal without echo. Returns a
@@ -809,6 +840,7 @@ static int run(int argc, char **argv)
     g_auto(GStrv) args = g_new0(char *, argc + 1);
     g_auto(GStrv) sub_args = NULL;
     const Command *cmd = NULL;
+    const char *tls_ca, *tls_pin, *tls_cert, *tls_key;
     Ctl ctl = { 0 };
     int status;
 
@@ -854,6 +886,17 @@ static int run(int argc, char **argv)
     if (opt_timeout != -1 && !(opt_timeout >= 0 && opt_timeout <= G_MAXUINT / 1000.0))
         return usage_error("--timeout must be a number of seconds, 0 or more", cmd->name);
 
+    tls_ca = opt_ca && *opt_ca ? opt_ca : g_getenv("PATEN_CA");
+    tls_pin = opt_pin && *opt_pin ? opt_pin : g_getenv("PATEN_PIN");
+    tls_cert = opt_cert && *opt_cert ? opt_cert : g_getenv("PATEN_CERT");
+    tls_key = opt_key && *opt_key ? opt_key : g_getenv("PATEN_KEY");
+    if (tls_pin != NULL && *tls_pin != '\0' && !paten_connection_pin_is_valid(tls_pin))
+        return usage_error("--pin must be the SHA-256 of the server's certificate: 64 hex digits "
+                           "(colons allowed)",
+                           cmd->name);
+    if (tls_key != NULL && *tls_key != '\0' && (tls_cert == NULL || *tls_cert == '\0'))
+        return usage_error("--key needs --cert", cmd->name);
+
     ctl.server = opt_server && *opt_server ? opt_server : g_getenv("PATEN_SERVER");
     if (ctl.server == NULL || *ctl.server == '\0')
         ctl.server = DEFAULT_SERVER;
@@ -867,8 +910,11 @@ static int run(int argc, char **argv)
         if (ctl.password == NULL)
             return EXIT_USAGE;
     }
-    ctl.loop = g_main_loop_new(NULL, FALSE);
     ctl.conn = paten_connection_new(ctl.server, "patenctl", PATEN_VERSION);
+    g_object_set(ctl.conn, "tls", opt_tls, "tls-ca-file", tls_ca, "tls-pin", tls_pin,
+                 "tls-cert-file", tls_cert, "tls-key-file", tls_key, "allow-plaintext",
+                 opt_insecure_plaintext, NULL);
+    ctl.loop = g_main_loop_new(NULL, FALSE);
     if (opt_timeout >= 0)
         g_object_set(ctl.conn, "call-timeout", seconds_to_ms(opt_timeout), "connect-timeout",
                      seconds_to_ms(opt_timeout), NULL);
@@ -902,5 +948,9 @@ int main(int argc, char **argv)
     g_free(opt_server);
     g_free(opt_user);
     g_free(opt_password_file);
+    g_free(opt_ca);
+    g_free(opt_pin);
+    g_free(opt_cert);
+    g_free(opt_key);
     return status;
 }

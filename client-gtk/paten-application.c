@@ -18,7 +18,11 @@ struct _PatenApplication {
     GtkApplication parent_instance;
 
     char *server_option; /* --server, or NULL */
-    char *server;        /* the current connection's address */
+    char *ca_option;     /* --ca, --pin, --cert, --key (absolute paths), or NULL */
+    char *pin_option;
+    char *cert_option;
+    char *key_option;
+    char *server; /* the current connection's address */
     PatenConnection *conn;
     PatenEventBus *bus;
     PatenSession *session;
@@ -78,6 +82,21 @@ static void on_first_connect(GObject *src, GAsyncResult *res, gpointer data)
         g_debug("paten-desk: first connect failed: %s", err->message);
 }
 
+/* TLS from desk.ini, the command line's options winning (paten-config.h). */
+static void apply_tls(PatenApplication *self)
+{
+    PatenConfigTls tls;
+
+    paten_config_get_tls(&tls);
+    g_object_set(self->conn, "tls", tls.tls, "tls-ca-file",
+                 self->ca_option ? self->ca_option : tls.ca_file, "tls-pin",
+                 self->pin_option ? self->pin_option : tls.pin, "tls-cert-file",
+                 self->cert_option ? self->cert_option : tls.cert_file, "tls-key-file",
+                 self->key_option ? self->key_option : tls.key_file, "allow-plaintext",
+                 tls.insecure_plaintext, NULL);
+    paten_config_tls_clear(&tls);
+}
+
 void paten_application_use_server(PatenApplication *self, const char *address)
 {
     g_autoptr(PatenConnection) old = NULL;
@@ -89,6 +108,7 @@ void paten_application_use_server(PatenApplication *self, const char *address)
     g_free(self->server);
     self->server = g_strdup(address);
     self->conn = paten_connection_new(address, PATEN_DESK_CLIENT_NAME, PATEN_VERSION);
+    apply_tls(self);
     /* The desk outlives server restarts and network hiccups: reconnect, resume the session,
      * re-send what was in flight; ping often enough that the server never cuts an idle desk. */
     g_object_set(self->conn, "auto-reconnect", TRUE, "keepalive-from-server", TRUE, NULL);
@@ -323,9 +343,28 @@ static gint paten_application_handle_local_options(GApplication *app, GVariantDi
     PatenApplication *self = PATEN_APPLICATION(app);
     const char *server = NULL;
 
+    const char *file = NULL;
+
     if (g_variant_dict_lookup(options, "server", "&s", &server)) {
         g_free(self->server_option);
         self->server_option = g_strstrip(g_strdup(server));
+    }
+    /* Files relative to where the desk was started, whatever it does later. */
+    if (g_variant_dict_lookup(options, "ca", "^&ay", &file) && file[0] != '\0') {
+        g_free(self->ca_option);
+        self->ca_option = g_canonicalize_filename(file, NULL);
+    }
+    if (g_variant_dict_lookup(options, "cert", "^&ay", &file) && file[0] != '\0') {
+        g_free(self->cert_option);
+        self->cert_option = g_canonicalize_filename(file, NULL);
+    }
+    if (g_variant_dict_lookup(options, "key", "^&ay", &file) && file[0] != '\0') {
+        g_free(self->key_option);
+        self->key_option = g_canonicalize_filename(file, NULL);
+    }
+    if (g_variant_dict_lookup(options, "pin", "&s", &server)) {
+        g_free(self->pin_option);
+        self->pin_option = g_strstrip(g_strdup(server));
     }
     return -1; /* go on: register and activate */
 }
@@ -358,6 +397,10 @@ static void paten_application_finalize(GObject *obj)
     PatenApplication *self = PATEN_APPLICATION(obj);
 
     g_free(self->server_option);
+    g_free(self->ca_option);
+    g_free(self->pin_option);
+    g_free(self->cert_option);
+    g_free(self->key_option);
     g_free(self->server);
     G_OBJECT_CLASS(paten_application_parent_class)->finalize(obj);
 }
@@ -380,6 +423,13 @@ static void paten_application_init(PatenApplication *self)
     static const GOptionEntry entries[] = {
         { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
           N_("The server's address (overrides the remembered one)"), N_("HOST:PORT") },
+        { "ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+          N_("TLS: verify the server against the CA certificates in this file"), N_("FILE") },
+        { "pin", 0, 0, G_OPTION_ARG_STRING, NULL,
+          N_("TLS: accept only the server certificate with this SHA-256"), N_("SHA256") },
+        { "cert", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+          N_("TLS: this desk's client certificate (mutual TLS)"), N_("FILE") },
+        { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The private key of --cert"), N_("FILE") },
         { NULL },
     };
 

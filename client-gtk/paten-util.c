@@ -49,6 +49,24 @@ char *paten_error_text(const GError *err)
         return g_strdup(_("Something went wrong."));
     if (err->domain == PATEN_ERROR)
         return g_strdup(err->message[0] ? err->message : paten_err_message(err->code));
+    if (err->domain == PATEN_CONNECTION_ERROR) {
+        switch (err->code) {
+        case PATEN_CONNECTION_ERROR_TLS_UNKNOWN_CA:
+            return g_strdup(_("The server's certificate is not signed by the configured "
+                              "authority (CA): the connection was refused."));
+        case PATEN_CONNECTION_ERROR_TLS_PIN_MISMATCH:
+            return g_strdup(_("The server's certificate is not the pinned one: the connection "
+                              "was refused."));
+        case PATEN_CONNECTION_ERROR_TLS_HOSTNAME_MISMATCH:
+            return g_strdup(_("The server's certificate is for another address: the connection "
+                              "was refused."));
+        case PATEN_CONNECTION_ERROR_PLAINTEXT_REFUSED:
+            return g_strdup(_("This server is not on this computer: set up TLS for it (tls-ca "
+                              "or tls-pin in desk.ini) first."));
+        default:
+            break;
+        }
+    }
     if (err->domain == G_IO_ERROR) {
         switch (err->code) {
         case G_IO_ERROR_TIMED_OUT:

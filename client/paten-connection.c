@@ -34,6 +34,34 @@ GQuark paten_error_quark(void)
     return g_quark_from_static_string("paten-error-quark");
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PATEN_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PATEN_ASAN 1
+#endif
+#ifdef PATEN_ASAN
+/*
+ * Sanitizer builds (scripts/test) only: GIO's TLS backend (GnuTLS, loaded by dlopen) keeps
+ * dynamic thread-local storage in its worker threads, and clang 14's LeakSanitizer, following
+ * __tls_get_addr, then reads a bogus range for it and crashes at exit ("Tracer caught signal
+ * 11") instead of checking for leaks. Not following it leaves leak checking on. ASAN_OPTIONS
+ * from the environment still overrides this.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "intercept_tls_get_addr=0";
+}
+#endif
+
+GQuark paten_connection_error_quark(void)
+{
+    return g_quark_from_static_string("paten-connection-error-quark");
+}
+
 struct _PatenConnection {
     GObject parent_instance;
 
@@ -44,6 +72,14 @@ struct _PatenConnection {
     guint connect_timeout_ms;
     guint keepalive_ms;
     PatenConnectionState state;
+
+    /* TLS (see the header): file names and the pin, read at each connect. */
+    gboolean tls;
+    char *tls_ca_file;
+    char *tls_pin;
+    char *tls_cert_file;
+    char *tls_key_file;
+    gboolean allow_plaintext;
 
     /* Socket side: valid from the TCP connect until the connection goes down. */
     PatenTransport *transport;
@@ -86,6 +122,12 @@ enum {
     PROP_AUTO_RECONNECT,
     PROP_RECONNECT_MIN_DELAY,
     PROP_RECONNECT_MAX_DELAY,
+    PROP_TLS,
+    PROP_TLS_CA_FILE,
+    PROP_TLS_PIN,
+    PROP_TLS_CERT_FILE,
+    PROP_TLS_KEY_FILE,
+    PROP_ALLOW_PLAINTEXT,
     N_PROPS
 };
 
@@ -122,6 +164,13 @@ typedef struct {
     GCancellable *cancel; /* ours: aborts the TCP connect on timeout, cancel or close */
     GSource *timer;       /* connect-timeout, or NULL */
     GSource *user_cancel; /* fires when the caller's cancellable is cancelled, or NULL */
+    /* TLS: the connection being handshaken, and what the certificate check found. */
+    GIOStream *tls;
+    gulong accept_handler;
+    char *pin;                        /* normalised (64 lowercase hex digits), or NULL */
+    GTlsCertificateFlags cert_errors; /* from accept-certificate */
+    gboolean pin_checked;
+    char *peer_pin; /* the server certificate's SHA-256, once seen */
 } ConnectOp;
 
 static void start_call(PatenConnection *self, GTask *task, uint16_t type,
@@ -527,8 +576,13 @@ static void connect_op_free(ConnectOp *op)
 {
     destroy_source(&op->timer);
     destroy_source(&op->user_cancel);
+    if (op->tls != NULL && op->accept_handler != 0)
+        g_signal_handler_disconnect(op->tls, op->accept_handler);
+    g_clear_object(&op->tls);
     g_clear_object(&op->cancel);
     g_clear_object(&op->client);
+    g_free(op->pin);
+    g_free(op->peer_pin);
     g_free(op);
 }
 
@@ -1039,6 +1093,229 @@ static void on_hello_reply(GObject *src, GAsyncResult *res, gpointer data)
         become_connected(self, task);
 }
 
+/* The stream (TCP, or TLS over it) is ready: the transport goes on it and Hello goes out. */
+static void start_hello(PatenConnection *self, GTask *task, GIOStream *stream)
+{
+    Paten__HelloRequest hello = PATEN__HELLO_REQUEST__INIT;
+    GTask *hello_task;
+
+    self->transport =
+        paten_transport_new(stream, PATEN_PAYLOAD_HARD_MAX, &transport_callbacks, self);
+    hello.protocol_major = PATEN_PROTOCOL_MAJOR;
+    hello.protocol_minor = PATEN_PROTOCOL_MINOR;
+    hello.client_name = self->client_name;
+    hello.client_version = self->client_version;
+    hello_task = g_task_new(self, NULL, on_hello_reply, g_object_ref(task));
+    g_task_set_source_tag(hello_task, paten_connection_call_async);
+    start_call(self, hello_task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, &hello.base, TRUE);
+}
+
+/* ---- TLS ---------------------------------------------------------------------------------- */
+
+static gboolean tls_wanted(PatenConnection *self)
+{
+    return self->tls || self->tls_ca_file != NULL || self->tls_pin != NULL ||
+           self->tls_cert_file != NULL;
+}
+
+/* pin without colons, in lowercase, or NULL when it is not 64 hex digits. g_free it. */
+static char *normalise_pin(const char *pin)
+{
+    GString *s = g_string_new(NULL);
+
+    for (const char *p = pin; p != NULL && *p; p++) {
+        if (*p == ':')
+            continue;
+        if (!g_ascii_isxdigit(*p)) {
+            g_string_free(s, TRUE);
+            return NULL;
+        }
+        g_string_append_c(s, g_ascii_tolower(*p));
+    }
+    if (s->len != 64) {
+        g_string_free(s, TRUE);
+        return NULL;
+    }
+    return g_string_free(s, FALSE);
+}
+
+gboolean paten_connection_pin_is_valid(const char *pin)
+{
+    g_autofree char *n = normalise_pin(pin);
+    return n != NULL;
+}
+
+/* The SHA-256 of cert's DER in lowercase hex. g_free it. */
+static char *certificate_pin(GTlsCertificate *cert)
+{
+    g_autoptr(GByteArray) der = NULL;
+
+    g_object_get(cert, "certificate", &der, NULL);
+    if (der == NULL)
+        return g_strdup("");
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256, der->data, der->len);
+}
+
+/* The server's certificate did not pass the CA check (or there was no CA: pin only). The pin,
+ * when there is one, decides; otherwise the certificate is refused and why is kept. */
+static gboolean on_accept_certificate(GTlsConnection *conn, GTlsCertificate *peer,
+                                      GTlsCertificateFlags errors, gpointer data)
+{
+    ConnectOp *op = data;
+
+    (void)conn;
+    op->cert_errors = errors;
+    if (op->pin == NULL)
+        return FALSE;
+    g_free(op->peer_pin);
+    op->peer_pin = certificate_pin(peer);
+    op->pin_checked = TRUE;
+    return g_strcmp0(op->peer_pin, op->pin) == 0;
+}
+
+/* Why the server's certificate was refused, as a PATEN_CONNECTION_ERROR. */
+static GError *certificate_error(PatenConnection *self, ConnectOp *op)
+{
+    GTlsCertificateFlags f = op->cert_errors;
+    g_autoptr(GString) why = g_string_new("TLS: the server's certificate ");
+    int code;
+
+    if (op->pin_checked) {
+        g_string_append_printf(why, "does not match the pinned SHA-256 %s (it is %s)", op->pin,
+                               op->peer_pin);
+        return g_error_new_literal(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_PIN_MISMATCH,
+                                   why->str);
+    }
+    if (f & G_TLS_CERTIFICATE_UNKNOWN_CA) {
+        code = PATEN_CONNECTION_ERROR_TLS_UNKNOWN_CA;
+        g_string_append_printf(why, "is not signed by a trusted CA (unknown CA; trusted: %s)",
+                               self->tls_ca_file ? self->tls_ca_file : "the system's CAs");
+    } else if (f & G_TLS_CERTIFICATE_BAD_IDENTITY) {
+        code = PATEN_CONNECTION_ERROR_TLS_HOSTNAME_MISMATCH;
+        g_string_append_printf(why, "is not valid for %s (hostname mismatch)", self->server);
+    } else {
+        code = PATEN_CONNECTION_ERROR_TLS_BAD_CERTIFICATE;
+        g_string_append(why, "cannot be trusted");
+    }
+    if ((f & G_TLS_CERTIFICATE_BAD_IDENTITY) &&
+        code != PATEN_CONNECTION_ERROR_TLS_HOSTNAME_MISMATCH)
+        g_string_append_printf(why, "; it is also not valid for %s", self->server);
+    if (f & G_TLS_CERTIFICATE_EXPIRED)
+        g_string_append(why, "; it has expired");
+    if (f & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+        g_string_append(why, "; it is not valid yet");
+    if (f & G_TLS_CERTIFICATE_REVOKED)
+        g_string_append(why, "; it has been revoked");
+    if (f & G_TLS_CERTIFICATE_INSECURE)
+        g_string_append(why, "; it uses an insecure algorithm");
+    return g_error_new_literal(PATEN_CONNECTION_ERROR, code, why->str);
+}
+
+static void on_tls_handshake(GObject *src, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(GTask) task = data;
+    PatenConnection *self = g_task_get_source_object(task);
+    ConnectOp *op = g_task_get_task_data(task);
+    g_autoptr(GError) err = NULL;
+    gboolean ok = g_tls_connection_handshake_finish(G_TLS_CONNECTION(src), res, &err);
+
+    if (self->connect_task != task)
+        return; /* timed out, cancelled or closed meanwhile, and reported then */
+    if (ok && op->pin != NULL && !op->pin_checked) {
+        /* The CA accepted the certificate, so accept-certificate never ran: the pin still has
+         * to match. */
+        GTlsCertificate *peer = g_tls_connection_get_peer_certificate(G_TLS_CONNECTION(src));
+
+        op->peer_pin = peer ? certificate_pin(peer) : g_strdup("(none)");
+        op->pin_checked = TRUE;
+        if (g_strcmp0(op->peer_pin, op->pin) != 0)
+            ok = FALSE;
+    }
+    if (!ok) {
+        GError *why;
+
+        if (op->pin_checked && g_strcmp0(op->peer_pin, op->pin) != 0)
+            why = certificate_error(self, op);
+        else if (op->cert_errors != 0 && !op->pin_checked)
+            why = certificate_error(self, op);
+        else if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            why = g_error_copy(err);
+        else
+            why = g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_HANDSHAKE,
+                              "TLS handshake failed: %s", err ? err->message : "?");
+        go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED, why, NULL);
+        return;
+    }
+    g_signal_handler_disconnect(op->tls, op->accept_handler);
+    op->accept_handler = 0;
+    start_hello(self, task, op->tls);
+}
+
+/* Wraps sc in TLS as configured and starts the handshake; Hello follows it. */
+static void start_tls(PatenConnection *self, GTask *task, GSocketConnection *sc)
+{
+    ConnectOp *op = g_task_get_task_data(task);
+    g_autoptr(GSocketConnectable) identity = NULL;
+    g_autoptr(GError) err = NULL;
+    GError *why = NULL;
+
+    if (!g_tls_backend_supports_tls(g_tls_backend_get_default())) {
+        go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED,
+                g_error_new_literal(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_UNAVAILABLE,
+                                    "TLS is not available: GIO has no TLS backend (install "
+                                    "glib-networking)"),
+                NULL);
+        return;
+    }
+    if (self->tls_pin != NULL && (op->pin = normalise_pin(self->tls_pin)) == NULL) {
+        why = g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_CONFIG,
+                          "TLS: the pin '%s' is not a SHA-256 (64 hex digits)", self->tls_pin);
+        goto fail;
+    }
+    identity = g_network_address_parse(self->server, PATEN_CONNECTION_DEFAULT_PORT, &err);
+    if (identity == NULL ||
+        (op->tls = g_tls_client_connection_new(G_IO_STREAM(sc), identity, &err)) == NULL) {
+        why = g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_CONFIG,
+                          "TLS: cannot set up a TLS connection to %s: %s", self->server,
+                          err->message);
+        goto fail;
+    }
+    if (self->tls_cert_file != NULL) {
+        const char *key = self->tls_key_file ? self->tls_key_file : self->tls_cert_file;
+        g_autoptr(GTlsCertificate) cert =
+            g_tls_certificate_new_from_files(self->tls_cert_file, key, &err);
+
+        if (cert == NULL) {
+            why = g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_CONFIG,
+                              "TLS: cannot read the client certificate %s with key %s: %s",
+                              self->tls_cert_file, key, err->message);
+            goto fail;
+        }
+        g_tls_connection_set_certificate(G_TLS_CONNECTION(op->tls), cert);
+    }
+    if (self->tls_ca_file != NULL) {
+        g_autoptr(GTlsDatabase) db = g_tls_file_database_new(self->tls_ca_file, &err);
+
+        if (db == NULL) {
+            why =
+                g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_TLS_CONFIG,
+                            "TLS: cannot read the CA file %s: %s", self->tls_ca_file, err->message);
+            goto fail;
+        }
+        g_tls_connection_set_database(G_TLS_CONNECTION(op->tls), db);
+    } else if (op->pin != NULL) {
+        /* No CA: every certificate goes to accept-certificate, where the pin decides. */
+        g_tls_connection_set_database(G_TLS_CONNECTION(op->tls), NULL);
+    }
+    op->accept_handler =
+        g_signal_connect(op->tls, "accept-certificate", G_CALLBACK(on_accept_certificate), op);
+    g_tls_connection_handshake_async(G_TLS_CONNECTION(op->tls), G_PRIORITY_DEFAULT, op->cancel,
+                                     on_tls_handshake, g_object_ref(task));
+    return;
+fail:
+    go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED, why, NULL);
+}
+
 static void on_socket_connected(GObject *src, GAsyncResult *res, gpointer data)
 {
     g_autoptr(GTask) task = data;
@@ -1046,8 +1323,6 @@ static void on_socket_connected(GObject *src, GAsyncResult *res, gpointer data)
     g_autoptr(GError) err = NULL;
     g_autoptr(GSocketConnection) sc =
         g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(src), res, &err);
-    Paten__HelloRequest hello = PATEN__HELLO_REQUEST__INIT;
-    GTask *hello_task;
 
     if (self->connect_task != task)
         return; /* timed out, cancelled or closed meanwhile, and reported then */
@@ -1062,17 +1337,27 @@ static void on_socket_connected(GObject *src, GAsyncResult *res, gpointer data)
         g_debug("paten-connection: TCP_NODELAY: %s", err->message);
         g_clear_error(&err);
     }
-    /* The stream is handed over as a GIOStream: a TLS connection wrapping sc slots in here. */
-    self->transport =
-        paten_transport_new(G_IO_STREAM(sc), PATEN_PAYLOAD_HARD_MAX, &transport_callbacks, self);
+    if (tls_wanted(self))
+        start_tls(self, task, sc);
+    else
+        start_hello(self, task, G_IO_STREAM(sc));
+}
 
-    hello.protocol_major = PATEN_PROTOCOL_MAJOR;
-    hello.protocol_minor = PATEN_PROTOCOL_MINOR;
-    hello.client_name = self->client_name;
-    hello.client_version = self->client_version;
-    hello_task = g_task_new(self, NULL, on_hello_reply, g_object_ref(task));
-    g_task_set_source_tag(hello_task, paten_connection_call_async);
-    start_call(self, hello_task, PATEN__MESSAGE_TYPE__MESSAGE_TYPE_HELLO, &hello.base, TRUE);
+/* TRUE when server ("host:port") names this machine: localhost or a loopback address. */
+static gboolean server_is_loopback(const char *server)
+{
+    g_autoptr(GSocketConnectable) addr =
+        g_network_address_parse(server, PATEN_CONNECTION_DEFAULT_PORT, NULL);
+    g_autoptr(GInetAddress) ia = NULL;
+    const char *host;
+
+    if (addr == NULL)
+        return FALSE;
+    host = g_network_address_get_hostname(G_NETWORK_ADDRESS(addr));
+    if (g_ascii_strcasecmp(host, "localhost") == 0)
+        return TRUE;
+    ia = g_inet_address_new_from_string(host);
+    return ia != NULL && g_inet_address_get_is_loopback(ia);
 }
 
 static gboolean on_connect_timeout(gpointer data)
@@ -1149,6 +1434,15 @@ static void start_connecting(PatenConnection *self, GTask *task, GCancellable *c
     set_state(self, state);
     if (self->connect_task != task)
         return; /* a notify handler closed the connection already */
+    if (!tls_wanted(self) && !self->allow_plaintext && !server_is_loopback(self->server)) {
+        go_down(self, PATEN_CONNECTION_STATE_DISCONNECTED,
+                g_error_new(PATEN_CONNECTION_ERROR, PATEN_CONNECTION_ERROR_PLAINTEXT_REFUSED,
+                            "plain TCP to %s, which is not on this machine, is refused: configure "
+                            "TLS (a CA file or a pinned certificate) or allow plaintext explicitly",
+                            self->server),
+                NULL);
+        return;
+    }
     g_socket_client_connect_to_host_async(op->client, self->server, PATEN_CONNECTION_DEFAULT_PORT,
                                           op->cancel, on_socket_connected, g_object_ref(task));
 }
@@ -1314,9 +1608,36 @@ static void paten_connection_get_property(GObject *obj, guint id, GValue *value,
     case PROP_RECONNECT_MAX_DELAY:
         g_value_set_uint(value, self->reconnect_max_ms);
         break;
+    case PROP_TLS:
+        g_value_set_boolean(value, self->tls);
+        break;
+    case PROP_TLS_CA_FILE:
+        g_value_set_string(value, self->tls_ca_file);
+        break;
+    case PROP_TLS_PIN:
+        g_value_set_string(value, self->tls_pin);
+        break;
+    case PROP_TLS_CERT_FILE:
+        g_value_set_string(value, self->tls_cert_file);
+        break;
+    case PROP_TLS_KEY_FILE:
+        g_value_set_string(value, self->tls_key_file);
+        break;
+    case PROP_ALLOW_PLAINTEXT:
+        g_value_set_boolean(value, self->allow_plaintext);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
     }
+}
+
+/* A string property where "" means unset (NULL). */
+static void set_file_property(char **field, const GValue *value)
+{
+    const char *v = g_value_get_string(value);
+
+    g_free(*field);
+    *field = v != NULL && v[0] != '\0' ? g_strdup(v) : NULL;
 }
 
 static void paten_connection_set_property(GObject *obj, guint id, const GValue *value,
@@ -1361,6 +1682,24 @@ static void paten_connection_set_property(GObject *obj, guint id, const GValue *
     case PROP_RECONNECT_MAX_DELAY:
         self->reconnect_max_ms = MAX(g_value_get_uint(value), 1u);
         break;
+    case PROP_TLS:
+        self->tls = g_value_get_boolean(value);
+        break;
+    case PROP_TLS_CA_FILE:
+        set_file_property(&self->tls_ca_file, value);
+        break;
+    case PROP_TLS_PIN:
+        set_file_property(&self->tls_pin, value);
+        break;
+    case PROP_TLS_CERT_FILE:
+        set_file_property(&self->tls_cert_file, value);
+        break;
+    case PROP_TLS_KEY_FILE:
+        set_file_property(&self->tls_key_file, value);
+        break;
+    case PROP_ALLOW_PLAINTEXT:
+        self->allow_plaintext = g_value_get_boolean(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
     }
@@ -1395,6 +1734,10 @@ static void paten_connection_finalize(GObject *obj)
     g_free(self->server);
     g_free(self->client_name);
     g_free(self->client_version);
+    g_free(self->tls_ca_file);
+    g_free(self->tls_pin);
+    g_free(self->tls_cert_file);
+    g_free(self->tls_key_file);
     G_OBJECT_CLASS(paten_connection_parent_class)->finalize(obj);
 }
 
@@ -1448,6 +1791,26 @@ static void paten_connection_class_init(PatenConnectionClass *klass)
         "reconnect-max-delay", "Reconnect max delay", "the longest wait between retries (ms)", 1,
         G_MAXUINT, PATEN_CONNECTION_DEFAULT_RECONNECT_MAX_MS,
         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_TLS] = g_param_spec_boolean(
+        "tls", "TLS",
+        "speak TLS (implied by any tls-* property; alone: verify with the system's CAs)", FALSE,
+        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_TLS_CA_FILE] =
+        g_param_spec_string("tls-ca-file", "TLS CA file",
+                            "verify the server against the CA certificates in this PEM file", NULL,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_TLS_PIN] = g_param_spec_string(
+        "tls-pin", "TLS pin", "SHA-256 (hex) of the server certificate's DER that must be seen",
+        NULL, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_TLS_CERT_FILE] = g_param_spec_string(
+        "tls-cert-file", "TLS client certificate", "client certificate (PEM) for mutual TLS", NULL,
+        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_TLS_KEY_FILE] = g_param_spec_string(
+        "tls-key-file", "TLS client key", "the key of tls-cert-file (default: in that file)", NULL,
+        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_ALLOW_PLAINTEXT] = g_param_spec_boolean(
+        "allow-plaintext", "Allow plaintext", "allow plain TCP to a server that is not on loopback",
+        FALSE, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(oc, N_PROPS, props);
 
     /**

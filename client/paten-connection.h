@@ -15,6 +15,10 @@
  *                      CONNECTION_CLOSED (the connection dropped with the call pending),
  *                      NOT_CONNECTED, CANCELLED, INVALID_DATA (a reply that cannot be decoded),
  *                      MESSAGE_TOO_LARGE (a request over the server's payload limit)
+ *   PATEN_CONNECTION_ERROR  TLS and the plaintext rule (PatenConnectionError): the server's
+ *                      certificate not trusted (unknown CA, pin mismatch, hostname mismatch,
+ *                      expired...), a TLS file that cannot be read, a handshake that failed,
+ *                      plain TCP refused to a server that is not on loopback
  *
  * States (the "state" property, with notify):
  *   DISCONNECTED  not connected yet, or the connection was lost; connect_async may be called
@@ -59,6 +63,21 @@
  * failed, with why), "session-resumed" (the SessionInfo of a successful Resume after a
  * reconnect: roles may have changed), "session-lost" (see above), "events-missed".
  *
+ * TLS (properties "tls", "tls-ca-file", "tls-pin", "tls-cert-file", "tls-key-file",
+ * "allow-plaintext"; read at each connect, so set them before connect_async):
+ *   - TLS is used when "tls" is set or any of the tls-* properties is: the TCP connection is
+ *     wrapped in a GTlsClientConnection (GIO's TLS backend, Debian's glib-networking) and the
+ *     handshake counts against connect-timeout.
+ *   - The server is verified against the CA certificates in tls-ca-file (PEM), else the system's
+ *     CAs, and must be valid for the host name or IP address of "server". With tls-pin (the
+ *     SHA-256 of the server certificate's DER, 64 hex digits, colons allowed) and no CA file,
+ *     the pin alone decides (a self-signed deployment); with both, both must hold.
+ *   - tls-cert-file (PEM; the key in tls-key-file, or in the same file) is presented to a server
+ *     that asks for client certificates (mutual TLS).
+ *   - Without TLS, a server whose address is not loopback (127.0.0.0/8, ::1, localhost) is
+ *     refused before any packet is sent (PATEN_CONNECTION_ERROR_PLAINTEXT_REFUSED) unless
+ *     allow-plaintext is set.
+ *
  * Threading: one PatenConnection belongs to the thread whose thread-default main context was
  * current when it was created; call it and receive its callbacks there only.
  *
@@ -80,6 +99,24 @@ G_BEGIN_DECLS
 /* Errors the server sent; codes are enum paten_err (paten_error.h) = enum ErrorCode. */
 #define PATEN_ERROR (paten_error_quark())
 GQuark paten_error_quark(void);
+
+/* Errors of the connection's own checks (TLS, the plaintext rule); see the top of this file. */
+#define PATEN_CONNECTION_ERROR (paten_connection_error_quark())
+GQuark paten_connection_error_quark(void);
+
+typedef enum {
+    PATEN_CONNECTION_ERROR_PLAINTEXT_REFUSED, /* no TLS to a server that is not on loopback */
+    PATEN_CONNECTION_ERROR_TLS_UNAVAILABLE,   /* no TLS backend (glib-networking missing) */
+    PATEN_CONNECTION_ERROR_TLS_CONFIG,        /* a CA, certificate or key file, or the pin, bad */
+    PATEN_CONNECTION_ERROR_TLS_UNKNOWN_CA,    /* the server's certificate is not from our CA */
+    PATEN_CONNECTION_ERROR_TLS_PIN_MISMATCH,  /* ... is not the pinned one */
+    PATEN_CONNECTION_ERROR_TLS_HOSTNAME_MISMATCH, /* ... is for another name or address */
+    PATEN_CONNECTION_ERROR_TLS_BAD_CERTIFICATE,   /* ... expired, not yet valid, revoked, weak */
+    PATEN_CONNECTION_ERROR_TLS_HANDSHAKE,         /* the handshake failed for another reason */
+} PatenConnectionError;
+
+/* TRUE when pin is a SHA-256 in hex (64 digits, colons between them allowed). */
+gboolean paten_connection_pin_is_valid(const char *pin);
 
 typedef enum {
     PATEN_CONNECTION_STATE_DISCONNECTED,

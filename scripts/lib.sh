@@ -11,6 +11,9 @@ RUN_PACKAGES=(
   libuv1-dev libpq-dev libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsodium-dev libssl-dev
   libcsv-dev
   postgresql
+  # TLS: the openssl command line makes the demo's certificates (scripts/run); glib-networking is
+  # GIO's TLS backend, which patenctl and paten-desk load at run time to speak TLS
+  openssl glib-networking
   # paten-desk: GTK 3, libqrencode, gettext; fonts and icons for its windows and documents
   libgtk-3-dev libqrencode-dev gettext fonts-dejavu-core adwaita-icon-theme librsvg2-common
 )
@@ -64,4 +67,39 @@ meson_setup() {
   else
     meson setup "$dir" "$@"
   fi
+}
+
+# make_demo_tls DIR HOST: on first use, a demo CA (DIR/ca.pem) and a server certificate it
+# signed (DIR/server.pem, DIR/server.key) for localhost, 127.0.0.1, ::1 and HOST (an IP address,
+# when it is another one). Kept for later runs: the desks that trust ca.pem keep working.
+make_demo_tls() {
+  local dir=$1 host=$2 san="DNS:localhost,IP:127.0.0.1,IP:::1"
+  if [ -s "$dir/ca.pem" ] && [ -s "$dir/server.pem" ] && [ -s "$dir/server.key" ]; then
+    return 0
+  fi
+  case "$host" in
+    127.0.0.1|::1|0.0.0.0|::|localhost|"") ;;
+    *) san="$san,IP:$host" ;;
+  esac
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  (
+    set -e
+    umask 077
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 3650 -subj "/CN=PATEN demo CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=localhost"
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" \
+      >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+      -CAcreateserial -out "$dir/server.pem" -days 825 -extfile "$dir/server.ext"
+    rm -f "$dir/server.csr" "$dir/server.ext"
+  ) >"$dir/openssl.log" 2>&1 || {
+    echo "cannot create the demo TLS certificates in $dir (see $dir/openssl.log)" >&2
+    exit 1
+  }
+  chmod 644 "$dir/ca.pem" "$dir/server.pem"
+  echo "created a demo CA and a server certificate for $san in $dir"
 }

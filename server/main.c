@@ -19,6 +19,7 @@
 #include "pd_payments.h"
 #include "pd_server.h"
 #include "pd_session.h"
+#include "pd_transport.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -157,6 +158,12 @@ int main(int argc, char **argv)
     srv.cfg = &cfg;
     srv.exit_code = 0;
     pd_info(0, "patend %s starting", PATEN_VERSION);
+    /* Before anything is started: a certificate that cannot be used stops patend at once. */
+    if (cfg.tls_cert != NULL && !cfg.create_admin &&
+        pd_tls_create(cfg.tls_cert, cfg.tls_key, cfg.tls_client_ca, &srv.tls) < 0) {
+        rc = 1;
+        goto out;
+    }
 
     if (cfg.db_uri) {
         app_conninfo = cfg.db_uri;
@@ -249,6 +256,7 @@ out:
     pd_offices_free(srv.offices);
     pd_events_free(srv.events);
     pd_hash_free(srv.hash);
+    pd_tls_free(srv.tls);
     if (rc == 0)
         pd_info(0, "patend stopped");
     pd_config_free(&cfg);

@@ -10,6 +10,7 @@
 #include "pd_log.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,13 @@ static const struct opt_def opts[] = {
       "read options from this INI file ([patend] section)" },
     { "listen", OPT_STRING, OFF(listen), "127.0.0.1:7450", "HOST:PORT",
       "address to accept clients on (an IP literal; port 0 picks one)" },
+    { "tls-cert", OPT_STRING, OFF(tls_cert), NULL, "FILE",
+      "serve TLS with this certificate chain (PEM, the server's certificate first)" },
+    { "tls-key", OPT_STRING, OFF(tls_key), NULL, "FILE", "the private key of --tls-cert (PEM)" },
+    { "tls-client-ca", OPT_STRING, OFF(tls_client_ca), NULL, "FILE",
+      "require a client certificate signed by this CA (PEM): mutual TLS" },
+    { "allow-plaintext", OPT_BOOL, OFF(allow_plaintext), "false", NULL,
+      "allow plain TCP on a --listen address that is not loopback (no TLS; logged as a warning)" },
     { "data-dir", OPT_STRING, OFF(data_dir), "./var", "DIR",
       "where the embedded PostgreSQL and the lock file live" },
     { "db", OPT_STRING, OFF(db_uri), NULL, "URI",
@@ -323,6 +331,50 @@ bad:
     return -1;
 }
 
+bool pd_config_listen_is_loopback(const struct pd_config *cfg)
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+
+    if (inet_pton(AF_INET, cfg->listen_host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, cfg->listen_host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6) ||
+               (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+    return false;
+}
+
+/* The TLS options fit together, and plain TCP leaves the machine only when asked for. */
+static int check_tls(struct pd_config *cfg)
+{
+    char **files[] = { &cfg->tls_cert, &cfg->tls_key, &cfg->tls_client_ca };
+
+    /* An empty value (PATEN_TLS_CERT= in a unit file) is no value. */
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (*files[i] != NULL && (*files[i])[0] == '\0') {
+            free(*files[i]);
+            *files[i] = NULL;
+        }
+    }
+    if (cfg->tls_cert == NULL && (cfg->tls_key != NULL || cfg->tls_client_ca != NULL)) {
+        fprintf(stderr, "patend: --tls-key and --tls-client-ca need --tls-cert\n");
+        return -1;
+    }
+    if (cfg->tls_cert != NULL && cfg->tls_key == NULL) {
+        fprintf(stderr, "patend: --tls-cert needs --tls-key (the certificate's private key)\n");
+        return -1;
+    }
+    if (cfg->tls_cert == NULL && !cfg->allow_plaintext && !pd_config_listen_is_loopback(cfg)) {
+        fprintf(stderr,
+                "patend: refusing to listen on %s in plain TCP: it is not a loopback address, "
+                "so passwords and data would cross the network unencrypted. Give --tls-cert and "
+                "--tls-key (docs/deployment.md, \"TLS\"), or --allow-plaintext to accept that.\n",
+                cfg->listen);
+        return -1;
+    }
+    return 0;
+}
+
 static int load_ini(struct pd_config *cfg, const char *path)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -421,6 +473,8 @@ int pd_config_load(struct pd_config *cfg, int argc, char **argv)
     }
 
     if (parse_listen(cfg) < 0)
+        return -1;
+    if (check_tls(cfg) < 0)
         return -1;
     if (cfg->db_pool_size < 1 || cfg->db_pool_size > 256) {
         fprintf(stderr, "patend: --db-pool must be between 1 and 256\n");

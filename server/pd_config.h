@@ -17,6 +17,12 @@ struct pd_config {
     char *listen;         /* "HOST:PORT" as given */
     char listen_host[64]; /* parsed: an IP literal */
     int listen_port;
+    /* TLS (pd_transport_tls.c): plain TCP without tls_cert, allowed off loopback only with
+     * allow_plaintext */
+    char *tls_cert;      /* PEM certificate chain, the server's certificate first */
+    char *tls_key;       /* PEM private key of tls_cert */
+    char *tls_client_ca; /* PEM CA: client certificates signed by it are required (mutual TLS) */
+    bool allow_plaintext;
     uint32_t max_connections;
     uint32_t max_connections_per_address; /* 0: no limit */
     uint32_t login_rate_per_address;      /* failed logins a minute; 0: no limit */
@@ -68,6 +74,9 @@ int pd_config_load(struct pd_config *cfg, int argc, char **argv);
 
 /* Frees the strings cfg owns. */
 void pd_config_free(struct pd_config *cfg);
+
+/* TRUE when the listen address is a loopback one (127.0.0.0/8, ::1, ::ffff:127.x.x.x). */
+bool pd_config_listen_is_loopback(const struct pd_config *cfg);
 
 /* Parses "250ms", "10s", "5m", "1h" or a bare number of seconds into milliseconds. */
 int pd_config_parse_duration(const char *s, uint32_t *out_ms);

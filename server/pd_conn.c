@@ -161,7 +161,10 @@ void pd_conn_accept(struct pd_server *srv)
     struct pd_conn *c;
     int rc;
 
-    rc = pd_transport_tcp_accept((uv_stream_t *)&srv->listener, &tr);
+    if (srv->tls != NULL)
+        rc = pd_transport_tls_accept((uv_stream_t *)&srv->listener, srv->tls, &tr);
+    else
+        rc = pd_transport_tcp_accept((uv_stream_t *)&srv->listener, &tr);
     if (rc < 0) {
         pd_warn(0, "accept failed: %s", uv_strerror(rc));
         return;
@@ -185,6 +188,7 @@ void pd_conn_accept(struct pd_server *srv)
     c->id = ++srv->next_conn_id;
     c->tr = tr;
     c->addr_slot = slot;
+    tr->log_id = c->id;
     c->refs = 1;
     c->state = PD_CONN_HELLO;
     paten_decoder_init(&c->dec, srv->cfg->max_payload_prelogin);

@@ -190,9 +190,16 @@ int pd_server_listen(struct pd_server *srv)
     srv->state = PD_SERVER_RUNNING;
     lb = bound.ss_family == AF_INET6 ? "[" : "";
     rb = bound.ss_family == AF_INET6 ? "]" : "";
+    if (srv->tls == NULL && !pd_config_listen_is_loopback(cfg))
+        pd_warn(0, "PLAINTEXT on %s (--allow-plaintext): passwords, session tokens and data "
+                   "cross the network unencrypted and unauthenticated; configure --tls-cert and "
+                   "--tls-key",
+                cfg->listen);
     /* Tests and scripts wait for this exact line. */
-    pd_info(0, "ready: listening on %s%s%s:%d", lb, host, rb, port);
-    pd_info(0, "connect with: patenctl --server %s%s%s:%d ping", lb, host, rb, port);
+    pd_info(0, "ready: listening on %s%s%s:%d%s", lb, host, rb, port,
+            srv->tls ? " (TLS)" : " (plain TCP)");
+    pd_info(0, "connect with: patenctl --server %s%s%s:%d%s ping", lb, host, rb, port,
+            srv->tls ? " --ca CA-OF-THE-CERTIFICATE.pem" : "");
     notify_systemd("READY=1");
     return 0;
 fail:

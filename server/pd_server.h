@@ -18,6 +18,7 @@ struct pd_db;
 struct pd_cluster;
 struct pd_addr_conns;
 struct pd_login_limits;
+struct pd_tls;
 
 enum pd_server_state {
     PD_SERVER_STARTING, /* waiting for the database pool before accepting clients */
@@ -45,6 +46,7 @@ struct pd_server {
 
     uv_tcp_t listener;
     bool listener_open;
+    struct pd_tls *tls; /* NULL: plain TCP (pd_transport.h) */
     uv_signal_t sig_int, sig_term;
     uv_check_t flush_check;   /* sends each connection's replies once per loop iteration */
     uv_timer_t sweep_timer;   /* connection timeouts */

@@ -84,12 +84,17 @@ class Closed(Exception):
 class Client:
     """A blocking protocol client over one TCP connection."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=10.0, rcvbuf=None):
+    def __init__(self, port, host="127.0.0.1", timeout=10.0, rcvbuf=None, tls=None,
+                 server_hostname="localhost"):
+        """tls: an ssl.SSLContext to speak TLS with (see TestPKI.client_context); the
+        handshake is done here."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
         self.sock.connect((host, port))
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname=server_hostname)
         self.buf = b""
         self.next_id = 1
         self.events = []
@@ -214,6 +219,82 @@ def connect(port, **kw):
     c = Client(port, **kw)
     c.hello()
     return c
+
+
+class TestPKI:
+    """Certificates made for one test run with the openssl command line, in dir: a CA and a
+    server certificate for localhost and 127.0.0.1 signed by it (ca.pem, server.pem,
+    server.key), and client certificates (client_cert(name, ca)). Another CA (other_ca) signs
+    certificates no one trusts."""
+
+    def __init__(self, dir):
+        self.dir = dir
+        self.ca = self._ca("ca", "PATEN Test CA")
+        self.other_ca = self._ca("other-ca", "Someone Else's CA")
+        self.server_cert, self.server_key = self.issue(
+            "server", "localhost", self.ca, san="DNS:localhost,IP:127.0.0.1")
+
+    def _run(self, *args):
+        r = subprocess.run(["openssl"] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise AssertionError("openssl %s failed:\n%s" % (" ".join(args), r.stderr))
+        return r.stdout
+
+    def _path(self, name):
+        return os.path.join(self.dir, name)
+
+    def _ca(self, name, cn):
+        cert, key = self._path(name + ".pem"), self._path(name + ".key")
+        self._run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                  "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=" + cn,
+                  "-addext", "basicConstraints=critical,CA:TRUE",
+                  "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        return (cert, key)
+
+    def issue(self, name, cn, ca, san=None, client=False):
+        """A certificate for cn signed by ca (a (cert, key) pair): returns (cert, key) paths."""
+        cert, key, csr = (self._path(name + ".pem"), self._path(name + ".key"),
+                          self._path(name + ".csr"))
+        ext = self._path(name + ".ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints=CA:FALSE\n")
+            f.write("extendedKeyUsage=%s\n" % ("clientAuth" if client else "serverAuth"))
+            if san:
+                f.write("subjectAltName=%s\n" % san)
+        self._run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                  "-keyout", key, "-out", csr, "-subj", "/CN=" + cn)
+        self._run("x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1], "-CAcreateserial",
+                  "-out", cert, "-days", "30", "-extfile", ext)
+        os.chmod(key, 0o600)
+        return (cert, key)
+
+    def client_cert(self, name, ca=None):
+        return self.issue(name, name, ca or self.ca, client=True)
+
+    def fingerprint(self, cert):
+        """SHA-256 of the certificate's DER, 64 lowercase hex digits."""
+        out = self._run("x509", "-in", cert, "-noout", "-fingerprint", "-sha256")
+        return out.strip().split("=", 1)[1].replace(":", "").lower()
+
+    def server_args(self, client_ca=None):
+        args = ["--tls-cert", self.server_cert, "--tls-key", self.server_key]
+        if client_ca is not None:
+            args += ["--tls-client-ca", client_ca]
+        return args
+
+    def client_context(self, cert=None, minimum=None, maximum=None):
+        """An ssl.SSLContext trusting the test CA (and presenting cert, a (cert, key) pair)."""
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.ca[0])
+        if minimum is not None:
+            ctx.minimum_version = minimum
+        if maximum is not None:
+            ctx.maximum_version = maximum
+        if cert is not None:
+            ctx.load_cert_chain(cert[0], cert[1])
+        return ctx
 
 
 class Patend:
