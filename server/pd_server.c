@@ -191,9 +191,10 @@ int pd_server_listen(struct pd_server *srv)
     lb = bound.ss_family == AF_INET6 ? "[" : "";
     rb = bound.ss_family == AF_INET6 ? "]" : "";
     if (srv->tls == NULL && !pd_config_listen_is_loopback(cfg))
-        pd_warn(0, "PLAINTEXT on %s (--allow-plaintext): passwords, session tokens and data "
-                   "cross the network unencrypted and unauthenticated; configure --tls-cert and "
-                   "--tls-key",
+        pd_warn(0,
+                "PLAINTEXT on %s (--allow-plaintext): passwords, session tokens and data "
+                "cross the network unencrypted and unauthenticated; configure --tls-cert and "
+                "--tls-key",
                 cfg->listen);
     /* Tests and scripts wait for this exact line. */
     pd_info(0, "ready: listening on %s%s%s:%d%s", lb, host, rb, port,
