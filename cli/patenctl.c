@@ -21,7 +21,7 @@
  *
  * TLS: --ca FILE (verify patend against that CA), --pin SHA256 (or a pinned certificate),
  * --cert FILE --key FILE (a client certificate for mutual TLS), --tls alone (the system's CAs);
- * each also from the environment ($PATEN_CA, $PATEN_PIN, $PATEN_CERT, $PATEN_KEY). Without TLS
+ * each also from the environment ($PATEN_CA, $PATEN_PIN, $PATEN_CERT, $PATEN_CERT_KEY). Without TLS
  * only a server on loopback is reached, unless --insecure-plaintext.
  *
  * It is a thin shell over PatenConnection (client/) and pbjson (cli/pbjson.h): one GMainLoop
@@ -105,8 +105,9 @@ static const GOptionEntry global_entries[] = {
       "TLS: present this client certificate (PEM) to a server that requires one (default: "
       "$PATEN_CERT)",
       "FILE" },
-    { "key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key,
-      "the private key of --cert (PEM; default: $PATEN_KEY, else in the --cert file)", "FILE" },
+    { "cert-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key,
+      "the private key of --cert (PEM; default: $PATEN_CERT_KEY, else in the --cert file)",
+      "FILE" },
     { "insecure-plaintext", 0, 0, G_OPTION_ARG_NONE, &opt_insecure_plaintext,
       "allow plain TCP (no TLS) to a server that is not on this machine", NULL },
     { NULL },
@@ -745,7 +746,7 @@ static const char help_description[] =
     "  PATEN_USER      the user when --user is not given\n"
     "  PATEN_PASSWORD  the password of the user, unless --password-file is given (else it is\n"
     "                  asked on the terminal)\n"
-    "  PATEN_CA, PATEN_PIN, PATEN_CERT, PATEN_KEY\n"
+    "  PATEN_CA, PATEN_PIN, PATEN_CERT, PATEN_CERT_KEY\n"
     "                  --ca, --pin, --cert, --key when not given\n";
 
 /*
@@ -889,13 +890,13 @@ static int run(int argc, char **argv)
     tls_ca = opt_ca && *opt_ca ? opt_ca : g_getenv("PATEN_CA");
     tls_pin = opt_pin && *opt_pin ? opt_pin : g_getenv("PATEN_PIN");
     tls_cert = opt_cert && *opt_cert ? opt_cert : g_getenv("PATEN_CERT");
-    tls_key = opt_key && *opt_key ? opt_key : g_getenv("PATEN_KEY");
+    tls_key = opt_key && *opt_key ? opt_key : g_getenv("PATEN_CERT_KEY");
     if (tls_pin != NULL && *tls_pin != '\0' && !paten_connection_pin_is_valid(tls_pin))
         return usage_error("--pin must be the SHA-256 of the server's certificate: 64 hex digits "
                            "(colons allowed)",
                            cmd->name);
     if (tls_key != NULL && *tls_key != '\0' && (tls_cert == NULL || *tls_cert == '\0'))
-        return usage_error("--key needs --cert", cmd->name);
+        return usage_error("--cert-key needs --cert", cmd->name);
 
     ctl.server = opt_server && *opt_server ? opt_server : g_getenv("PATEN_SERVER");
     if (ctl.server == NULL || *ctl.server == '\0')

@@ -358,7 +358,7 @@ static gint paten_application_handle_local_options(GApplication *app, GVariantDi
         g_free(self->cert_option);
         self->cert_option = g_canonicalize_filename(file, NULL);
     }
-    if (g_variant_dict_lookup(options, "key", "^&ay", &file) && file[0] != '\0') {
+    if (g_variant_dict_lookup(options, "cert-key", "^&ay", &file) && file[0] != '\0') {
         g_free(self->key_option);
         self->key_option = g_canonicalize_filename(file, NULL);
     }
@@ -429,7 +429,8 @@ static void paten_application_init(PatenApplication *self)
           N_("TLS: accept only the server certificate with this SHA-256"), N_("SHA256") },
         { "cert", 0, 0, G_OPTION_ARG_FILENAME, NULL,
           N_("TLS: this desk's client certificate (mutual TLS)"), N_("FILE") },
-        { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The private key of --cert"), N_("FILE") },
+        { "cert-key", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The private key of --cert"),
+          N_("FILE") },
         { NULL },
     };
 

@@ -33,7 +33,7 @@ def tearDownModule():
 
 def ctl_env(**extra):
     env = dict(os.environ)
-    for v in ("PATEN_SERVER", "PATEN_USER", "PATEN_CA", "PATEN_PIN", "PATEN_CERT", "PATEN_KEY"):
+    for v in ("PATEN_SERVER", "PATEN_USER", "PATEN_CA", "PATEN_PIN", "PATEN_CERT", "PATEN_CERT_KEY"):
         env.pop(v, None)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
     env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
@@ -139,13 +139,13 @@ class PatenctlMutualTlsTest(PatenctlTlsTest):
         self.assertEqual(r.returncode, 3, r.stderr)
         self.server.wait_for_log(r"peer did not return a certificate")
         desk = PKI.client_cert("ctl-admin-01")
-        r = self.ctl("--ca", PKI.ca[0], "--cert", desk[0], "--key", desk[1], "--user", ADMIN,
+        r = self.ctl("--ca", PKI.ca[0], "--cert", desk[0], "--cert-key", desk[1], "--user", ADMIN,
                      "ping")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.server.wait_for_log(r"client certificate CN=ctl-admin-01$")
         stranger = PKI.client_cert("ctl-stranger", ca=PKI.other_ca)
         r = self.ctl("ping", env={"PATEN_CA": PKI.ca[0], "PATEN_CERT": stranger[0],
-                                  "PATEN_KEY": stranger[1]})
+                                  "PATEN_CERT_KEY": stranger[1]})
         self.assertEqual(r.returncode, 3, r.stderr)
         self.server.wait_for_log(r"certificate verify failed")
 

@@ -260,7 +260,7 @@ class NetcutTest(AssessTestCase):
         env = dict(os.environ, PATEN_PASSWORD=DEMO_PASSWORD)
         cut = self.proxy.cut_reply(TYPE["RecordPayment"])
         p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
-        self.assertTrue(cut.done.is_set())
+        self.assertTrue(cut.done.is_set(), p.stdout + p.stderr)
         self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
         self.assertNotIn("ERROR: AddressSanitizer", p.stderr)
         self.assertEqual(self.db.sql("SELECT count(*) FROM payments"), "1")
