@@ -213,11 +213,27 @@ def generate(stmts, steps, ranges, db_args, out_dir):
             for h in s.head:
                 f.write(h + "\n")
             last = None
+            block = []
+
+            def flush():
+                # Statements that need no result between them go in one pipeline, as patend
+                # sends a batch: one round trip, not one per statement.
+                if len(block) > 1:
+                    f.write("\\startpipeline\n" + "\n".join(block) + "\n\\endpipeline\n")
+                elif block:
+                    f.write(block[0] + "\n")
+                block.clear()
             for label, line in s.lines:
                 if label != last:
+                    flush()
                     f.write("-- step %s\n" % label)
                     last = label
-                f.write(line + "\n")
+                if line.endswith(";") and not line.startswith("--"):
+                    block.append(line)
+                else:
+                    flush()
+                    f.write(line + "\n")
+            flush()
         print("capture_sql.py: %s: %d statements" % (path, sum(
             1 for _, l in s.lines if not l.startswith("--") and not l.startswith("\\"))))
 

@@ -85,30 +85,31 @@ struct step_def {
 };
 
 static const struct step_def steps[S_COUNT] = {
-    [S_FREE_TAKE_IN] = {"free.TakeIn", "TakeIn", C_FREE_LOKET, true},
-    [S_FREE_RECOMMEND] = {"free.Recommend", "Recommend", C_FREE_SEKRETARIAT, true},
-    [S_FREE_DECIDE] = {"free.Decide", "Decide", C_FREE_CAMAT, true},
-    [S_FREE_SIGN] = {"free.Sign", "Sign", C_FREE_CAMAT, true},
-    [S_FREE_HAND_OVER] = {"free.HandOver", "HandOver", C_FREE_LOKET, true},
-    [S_IMB_TAKE_IN] = {"imb.TakeIn", "TakeIn", C_IMB_LOKET, true},
-    [S_IMB_SET_SURVEY] = {"imb.SetSurvey", "SetSurvey", C_IMB_CAMAT, true},
-    [S_IMB_SUBMIT_SURVEY] = {"imb.SubmitSurvey", "SubmitSurvey", C_IMB_TIM_TEKNIS, true},
-    [S_IMB_RECOMMEND] = {"imb.Recommend", "Recommend", C_IMB_SEKRETARIAT, true},
-    [S_IMB_DECIDE] = {"imb.Decide", "Decide", C_IMB_CAMAT, true},
-    [S_IMB_PREVIEW] = {"imb.PreviewAssessment", "PreviewAssessment", C_IMB_SKRD, false},
-    [S_IMB_ISSUE] = {"imb.IssueAssessment", "IssueAssessment", C_IMB_SKRD, true},
-    [S_IMB_PAY] = {"imb.RecordPayment", "RecordPayment", C_IMB_KASIR, true},
-    [S_IMB_DEPOSIT] = {"imb.CreateDeposit", "CreateDeposit", C_IMB_KASIR, true},
-    [S_IMB_VALIDATE] = {"imb.ValidateDeposit", "ValidateDeposit", C_IMB_KASIR, true},
-    [S_IMB_CONFIRM] = {"imb.Confirm", "Confirm", C_IMB_BENDAHARA, true},
-    [S_IMB_GET_FILE] = {"imb.GetFile", "GetFile", C_IMB_LOKET, false},
-    [S_IMB_SIGN] = {"imb.Sign", "Sign", C_IMB_CAMAT, true},
-    [S_IMB_HAND_OVER] = {"imb.HandOver", "HandOver", C_IMB_LOKET, true},
+    [S_FREE_TAKE_IN] = { "free.TakeIn", "TakeIn", C_FREE_LOKET, true },
+    [S_FREE_RECOMMEND] = { "free.Recommend", "Recommend", C_FREE_SEKRETARIAT, true },
+    [S_FREE_DECIDE] = { "free.Decide", "Decide", C_FREE_CAMAT, true },
+    [S_FREE_SIGN] = { "free.Sign", "Sign", C_FREE_CAMAT, true },
+    [S_FREE_HAND_OVER] = { "free.HandOver", "HandOver", C_FREE_LOKET, true },
+    [S_IMB_TAKE_IN] = { "imb.TakeIn", "TakeIn", C_IMB_LOKET, true },
+    [S_IMB_SET_SURVEY] = { "imb.SetSurvey", "SetSurvey", C_IMB_CAMAT, true },
+    [S_IMB_SUBMIT_SURVEY] = { "imb.SubmitSurvey", "SubmitSurvey", C_IMB_TIM_TEKNIS, true },
+    [S_IMB_RECOMMEND] = { "imb.Recommend", "Recommend", C_IMB_SEKRETARIAT, true },
+    [S_IMB_DECIDE] = { "imb.Decide", "Decide", C_IMB_CAMAT, true },
+    [S_IMB_PREVIEW] = { "imb.PreviewAssessment", "PreviewAssessment", C_IMB_SKRD, false },
+    [S_IMB_ISSUE] = { "imb.IssueAssessment", "IssueAssessment", C_IMB_SKRD, true },
+    [S_IMB_PAY] = { "imb.RecordPayment", "RecordPayment", C_IMB_KASIR, true },
+    [S_IMB_DEPOSIT] = { "imb.CreateDeposit", "CreateDeposit", C_IMB_KASIR, true },
+    [S_IMB_VALIDATE] = { "imb.ValidateDeposit", "ValidateDeposit", C_IMB_KASIR, true },
+    [S_IMB_CONFIRM] = { "imb.Confirm", "Confirm", C_IMB_BENDAHARA, true },
+    [S_IMB_GET_FILE] = { "imb.GetFile", "GetFile", C_IMB_LOKET, false },
+    [S_IMB_SIGN] = { "imb.Sign", "Sign", C_IMB_CAMAT, true },
+    [S_IMB_HAND_OVER] = { "imb.HandOver", "HandOver", C_IMB_LOKET, true },
 };
 
 enum mix { MIX_FREE = 1, MIX_IMB = 2, MIX_BOTH = 3 };
 
-/* ---- state -------------------------------------------------------------------------------------- */
+/* ---- state --------------------------------------------------------------------------------------
+ */
 
 struct desk;
 
@@ -129,8 +130,8 @@ enum phase { P_CONNECT, P_HELLO, P_LOGIN, P_SERVICES, P_WAIT_START, P_RUN, P_DON
 struct desk {
     int idx;
     enum phase phase;
-    int setup_conn;         /* P_CONNECT/HELLO/LOGIN: which connection */
-    int services_of;        /* P_SERVICES: C_FREE_LOKET or C_IMB_LOKET */
+    int setup_conn;  /* P_CONNECT/HELLO/LOGIN: which connection */
+    int services_of; /* P_SERVICES: C_FREE_LOKET or C_IMB_LOKET */
     int64_t free_service_id;
     int64_t imb_service_id;
     struct conn conns[C_COUNT];
@@ -154,22 +155,29 @@ struct desk {
     int64_t payment_id, payment_amount, treasurer_office_id;
     int64_t deposit_id, deposit_created_ms;
     char bank_reference[64];
+
+    /* --trace: the step sent after the gap (-1: the next lifecycle), and the gap's timer. */
+    uv_timer_t gap;
+    bool gap_open;
+    int gap_next;
 };
 
 static struct {
     const char *host;
     int port;
     int desks;
-    long per_desk;      /* lifecycles per desk; 0: run for duration */
-    double duration_s;  /* with per_desk 0 */
-    double timeout_s;   /* a request unanswered this long fails the run */
+    long per_desk;     /* lifecycles per desk; 0: run for duration */
+    double duration_s; /* with per_desk 0 */
+    double timeout_s;  /* a request unanswered this long fails the run */
     enum mix mix;
     const char *json_path;
     const char *password;
     const char *imb_offices[8];
     int n_imb_offices;
-    bool quiet;
-} opt = {"127.0.0.1", 0, 1, 0, 10.0, 60.0, MIX_BOTH, NULL, NULL, {0}, 0, false};
+    const char *trace_path; /* --trace: one line per request, requests spaced by gap_ms */
+    double gap_ms;
+} opt = { "127.0.0.1", 0, 1, 0, 10.0, 60.0, MIX_BOTH, NULL, NULL, { 0 }, 0, NULL, 50.0 };
+static FILE *trace_out;
 
 static uv_loop_t *loop;
 static struct desk *desks;
@@ -185,8 +193,10 @@ static const struct paten_msg_info *step_info[S_COUNT];
 
 static void desk_next(struct desk *d);
 static void shutdown_all(void);
+static void trace_step(struct desk *d, enum step s, int next);
 
-/* ---- small helpers ------------------------------------------------------------------------------ */
+/* ---- small helpers ------------------------------------------------------------------------------
+ */
 
 static void fail_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail_run(const char *fmt, ...)
@@ -204,6 +214,13 @@ static void fail_run(const char *fmt, ...)
 static uint64_t now_ns(void)
 {
     return uv_hrtime();
+}
+
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static int64_t wall_ms(void)
@@ -229,10 +246,9 @@ static void uuid4(char out[37])
     randombytes_buf(b, sizeof b);
     b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
     b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 /* A well-formed NIK (Kabupaten Temanggung 33.27.01, a real birth date, a non-zero serial) unique
@@ -268,7 +284,8 @@ static const char *conn_user_role(int ix)
     }
 }
 
-/* ---- sending ------------------------------------------------------------------------------------ */
+/* ---- sending ------------------------------------------------------------------------------------
+ */
 
 struct wreq {
     uv_write_t req;
@@ -329,7 +346,8 @@ static void send_by_name(struct desk *d, int ix, const char *rpc, const Protobuf
     desk_send(d, ix, info, msg);
 }
 
-/* ---- the lifecycles ----------------------------------------------------------------------------- */
+/* ---- the lifecycles -----------------------------------------------------------------------------
+ */
 
 static Paten__FieldValue fv_make(const char *name, const char *value)
 {
@@ -352,8 +370,8 @@ static void send_take_in(struct desk *d, bool imb)
     ap.phone = "081234567890";
     Paten__FieldValue fvs[7];
     Paten__FieldValue *fp[7];
-    static char *imb_reqs[] = {"formulir", "ktp", "surat-tanah", "denah-lokasi", "tampak", "pbb"};
-    static char *free_reqs[] = {"surat-permohonan-desa", "ktp", "kk"};
+    static char *imb_reqs[] = { "formulir", "ktp", "surat-tanah", "denah-lokasi", "tampak", "pbb" };
+    static char *free_reqs[] = { "surat-permohonan-desa", "ktp", "kk" };
     size_t n = 0;
     if (imb) {
         fvs[n++] = fv_make("luas_bangunan", "72");
@@ -451,7 +469,7 @@ static void send_step(struct desk *d, enum step s)
         return;
     }
     case S_IMB_SUBMIT_SURVEY: {
-        static char *team[] = {"Agus"};
+        static char *team[] = { "Agus" };
         Paten__SubmitSurveyRequest m = PATEN__SUBMIT_SURVEY_REQUEST__INIT;
         m.idempotency_key = key;
         m.file_id = d->file_id;
@@ -489,7 +507,7 @@ static void send_step(struct desk *d, enum step s)
     }
     case S_IMB_DEPOSIT: {
         Paten__CreateDepositRequest m = PATEN__CREATE_DEPOSIT_REQUEST__INIT;
-        int64_t ids[1] = {d->payment_id};
+        int64_t ids[1] = { d->payment_id };
         m.idempotency_key = key;
         m.treasurer_office_id = d->treasurer_office_id;
         m.n_payment_ids = 1;
@@ -662,7 +680,8 @@ static void desk_next(struct desk *d)
     send_step(d, d->imb ? S_IMB_TAKE_IN : S_FREE_TAKE_IN);
 }
 
-/* ---- set-up: connect, Hello, Login, ListServices ---------------------------------------------- */
+/* ---- set-up: connect, Hello, Login, ListServices ----------------------------------------------
+ */
 
 static void on_connect(uv_connect_t *req, int status);
 
@@ -795,11 +814,12 @@ static void setup_reply(struct desk *d, const ProtobufCMessage *msg)
     }
 }
 
-/* ---- receiving ---------------------------------------------------------------------------------- */
+/* ---- receiving ----------------------------------------------------------------------------------
+ */
 
 static void report_error(struct desk *d, const char *what, const struct paten_frame *f)
 {
-    struct paten_unpacked u = {0};
+    struct paten_unpacked u = { 0 };
     const char *code = "?", *message = "", *field = "", *detail = "";
     if (paten_msg_unpack(&u, &paten__error__descriptor, f->payload, f->hdr.length,
                          paten_msg_unpack_limit(f->hdr.length)) == 0) {
@@ -812,8 +832,8 @@ static void report_error(struct desk *d, const char *what, const struct paten_fr
         detail = e->detail;
     }
     if (errors_printed++ < 20)
-        fprintf(stderr, "paten-loadgen: desk %d: %s refused: %s: %s (field %s; %s)\n", d->idx,
-                what, code, message, field, detail);
+        fprintf(stderr, "paten-loadgen: desk %d: %s refused: %s: %s (field %s; %s)\n", d->idx, what,
+                code, message, field, detail);
     paten_msg_unpacked_free(&u);
 }
 
@@ -822,8 +842,8 @@ static void on_frame(struct conn *c, struct paten_frame *f)
     struct desk *d = c->desk;
     if (f->hdr.flags & PATEN_FLAG_EVENT)
         return; /* pushed events are not part of the load */
-    if (!(f->hdr.flags & PATEN_FLAG_REPLY) || f->hdr.request_id != d->rid ||
-        c->ix != d->cur_conn || !d->cur_info || f->hdr.type != d->cur_info->type) {
+    if (!(f->hdr.flags & PATEN_FLAG_REPLY) || f->hdr.request_id != d->rid || c->ix != d->cur_conn ||
+        !d->cur_info || f->hdr.type != d->cur_info->type) {
         fail_run("desk %d: unexpected frame type %u id %" PRIu32 " on %s", d->idx, f->hdr.type,
                  f->hdr.request_id, c->user);
         return;
@@ -837,7 +857,7 @@ static void on_frame(struct conn *c, struct paten_frame *f)
             fail_run("desk %d: set-up failed (%s as %s)", d->idx, info->name, c->user);
             return;
         }
-        struct paten_unpacked u = {0};
+        struct paten_unpacked u = { 0 };
         if (paten_msg_unpack(&u, info->reply, f->payload, f->hdr.length,
                              paten_msg_unpack_limit(f->hdr.length)) < 0) {
             fail_run("desk %d: bad %s reply", d->idx, info->name);
@@ -849,6 +869,8 @@ static void on_frame(struct conn *c, struct paten_frame *f)
     }
     enum step s = d->cur_step;
     if (f->hdr.flags & PATEN_FLAG_ERROR) {
+        if (trace_out)
+            fprintf(trace_out, "ERROR %s\n", steps[s].label);
         /* A refused step: counted, and the lifecycle abandoned (its file stays where it is). */
         series[s].errors++;
         d->failed++;
@@ -860,7 +882,7 @@ static void on_frame(struct conn *c, struct paten_frame *f)
         fail_run("out of memory for samples");
         return;
     }
-    struct paten_unpacked u = {0};
+    struct paten_unpacked u = { 0 };
     if (paten_msg_unpack(&u, info->reply, f->payload, f->hdr.length,
                          paten_msg_unpack_limit(f->hdr.length)) < 0) {
         fail_run("desk %d: bad %s reply", d->idx, info->name);
@@ -870,12 +892,44 @@ static void on_frame(struct conn *c, struct paten_frame *f)
     paten_msg_unpacked_free(&u);
     if (next < 0)
         return;
-    if (next == S_COUNT) {
+    if (next == S_COUNT)
         d->completed++;
-        desk_next(d);
+    if (trace_out) {
+        trace_step(d, s, next);
         return;
     }
-    send_step(d, (enum step)next);
+    if (next == S_COUNT)
+        desk_next(d);
+    else
+        send_step(d, (enum step)next);
+}
+
+static void on_gap(uv_timer_t *t)
+{
+    struct desk *d = t->data;
+    if (aborted)
+        return;
+    if (d->gap_next < 0)
+        desk_next(d);
+    else
+        send_step(d, (enum step)d->gap_next);
+}
+
+/*
+ * --trace: writes "label send_ms reply_ms" (Unix time, microsecond digits) for the step just
+ * answered and sends the next one only after gap_ms, so that every statement PostgreSQL logs falls
+ * in exactly one request's window (bench/capture_sql.py reads both). A timer, not a sleep: the
+ * loop stays free.
+ */
+static void trace_step(struct desk *d, enum step s, int next)
+{
+    double reply_ms = (double)wall_us() / 1000.0;
+    double send_ms = reply_ms - (double)(now_ns() - d->sent_ns) / 1e6;
+    fprintf(trace_out, "%s %.3f %.3f\n", steps[s].label, send_ms, reply_ms);
+    d->gap_next = next == S_COUNT ? -1 : next;
+    int rc = uv_timer_start(&d->gap, on_gap, (uint64_t)opt.gap_ms, 0);
+    if (rc < 0)
+        fail_run("uv_timer_start: %s", uv_strerror(rc));
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
@@ -907,7 +961,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
 }
 
-/* ---- the end ------------------------------------------------------------------------------------ */
+/* ---- the end ------------------------------------------------------------------------------------
+ */
 
 static void on_closed(uv_handle_t *h)
 {
@@ -924,6 +979,9 @@ static void shutdown_all(void)
             if (c->opened && !uv_is_closing((uv_handle_t *)&c->tcp))
                 uv_close((uv_handle_t *)&c->tcp, on_closed);
         }
+    for (int i = 0; desks && i < opt.desks; i++)
+        if (desks[i].gap_open && !uv_is_closing((uv_handle_t *)&desks[i].gap))
+            uv_close((uv_handle_t *)&desks[i].gap, on_closed);
 }
 
 /* Fails the run when a request has waited longer than --timeout: a stuck server must not make the
@@ -967,7 +1025,7 @@ static void json_series(FILE *out, const struct bench_series *s)
 static int report(void)
 {
     uint64_t completed = 0, failed = 0, requests = 0, transitions = 0, errors = 0;
-    struct bench_series cls[2] = {{0}}; /* 0 read, 1 commit */
+    struct bench_series cls[2] = { { 0 } }; /* 0 read, 1 commit */
     for (int i = 0; i < opt.desks; i++) {
         completed += desks[i].completed;
         failed += desks[i].failed;
@@ -1043,33 +1101,44 @@ static int report(void)
     return rc;
 }
 
-/* ---- main --------------------------------------------------------------------------------------- */
+/* ---- main ---------------------------------------------------------------------------------------
+ */
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: paten-loadgen -p PORT [options]\n"
-            "  -H, --host ADDR        patend's address (numeric; 127.0.0.1)\n"
-            "  -p, --port PORT        patend's port\n"
-            "  -c, --desks N          concurrent desks (1)\n"
-            "  -n, --lifecycles N     lifecycles per desk (else run for --duration)\n"
-            "  -d, --duration SECS    how long to start new lifecycles (10)\n"
-            "  -m, --mix KIND         free, imb or both (alternating; both)\n"
-            "      --imb-offices A,B  kecamatan of Temanggung for IMB, by desk (kaloran,kandangan)\n"
-            "      --timeout SECS     a request unanswered this long fails the run (60)\n"
-            "  -j, --json FILE        also write the figures as JSON\n"
-            "  password: $PATEN_DEMO_PASSWORD, else the demo default\n");
+    fprintf(
+        out,
+        "usage: paten-loadgen -p PORT [options]\n"
+        "  -H, --host ADDR        patend's address (numeric; 127.0.0.1)\n"
+        "  -p, --port PORT        patend's port\n"
+        "  -c, --desks N          concurrent desks (1)\n"
+        "  -n, --lifecycles N     lifecycles per desk (else run for --duration)\n"
+        "  -d, --duration SECS    how long to start new lifecycles (10)\n"
+        "  -m, --mix KIND         free, imb or both (alternating; both)\n"
+        "      --imb-offices A,B  kecamatan of Temanggung for IMB, by desk (kaloran,kandangan)\n"
+        "      --timeout SECS     a request unanswered this long fails the run (60)\n"
+        "  -j, --json FILE        also write the figures as JSON\n"
+        "      --trace FILE       write each request's send and reply time, and space the\n"
+        "                         requests by --gap-ms (50) for bench/capture_sql.py\n"
+        "  password: $PATEN_DEMO_PASSWORD, else the demo default\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},       {"port", required_argument, NULL, 'p'},
-        {"desks", required_argument, NULL, 'c'},      {"lifecycles", required_argument, NULL, 'n'},
-        {"duration", required_argument, NULL, 'd'},   {"mix", required_argument, NULL, 'm'},
-        {"json", required_argument, NULL, 'j'},       {"timeout", required_argument, NULL, 't'},
-        {"imb-offices", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "host", required_argument, NULL, 'H' },
+        { "port", required_argument, NULL, 'p' },
+        { "desks", required_argument, NULL, 'c' },
+        { "lifecycles", required_argument, NULL, 'n' },
+        { "duration", required_argument, NULL, 'd' },
+        { "mix", required_argument, NULL, 'm' },
+        { "json", required_argument, NULL, 'j' },
+        { "timeout", required_argument, NULL, 't' },
+        { "imb-offices", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { "trace", required_argument, NULL, 'T' },
+        { "gap-ms", required_argument, NULL, 'g' },
+        { NULL, 0, NULL, 0 },
     };
     static char offices_buf[256] = "kaloran,kandangan";
     int ch;
@@ -1122,6 +1191,14 @@ int main(int argc, char **argv)
         case 'j':
             opt.json_path = optarg;
             break;
+        case 'T':
+            opt.trace_path = optarg;
+            break;
+        case 'g':
+            opt.gap_ms = strtod(optarg, &end);
+            if (*end || !(opt.gap_ms >= 0) || opt.gap_ms > 60000)
+                goto bad;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -1171,9 +1248,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "paten-loadgen: uv_timer_start: %s\n", uv_strerror(rc));
         return 1;
     }
+    if (opt.trace_path) {
+        trace_out = fopen(opt.trace_path, "w");
+        if (!trace_out) {
+            fprintf(stderr, "paten-loadgen: %s: %s\n", opt.trace_path, strerror(errno));
+            return 1;
+        }
+    }
     for (int i = 0; i < opt.desks; i++) {
         struct desk *d = &desks[i];
         d->idx = i;
+        if (trace_out) {
+            rc = uv_timer_init(loop, &d->gap);
+            if (rc < 0) {
+                fprintf(stderr, "paten-loadgen: uv_timer_init: %s\n", uv_strerror(rc));
+                return 1;
+            }
+            d->gap.data = d;
+            d->gap_open = true;
+        }
         const char *kec = opt.imb_offices[i % opt.n_imb_offices];
         for (int j = 0; j < C_COUNT; j++) {
             struct conn *c = &d->conns[j];
@@ -1181,7 +1274,7 @@ int main(int argc, char **argv)
             c->ix = j;
             bool is_free = j <= C_FREE_CAMAT;
             c->used = (opt.mix & (is_free ? MIX_FREE : MIX_IMB)) != 0;
-            const char *office = is_free                 ? "taman"
+            const char *office = is_free                                   ? "taman"
                                  : j == C_IMB_SKRD || j == C_IMB_BENDAHARA ? "dpmptsp-temanggung"
                                                                            : kec;
             snprintf(c->user, sizeof c->user, "%s@%s", conn_user_role(j), office);
@@ -1206,6 +1299,10 @@ int main(int argc, char **argv)
         for (int i = 0; i < opt.desks; i++)
             if (desks[i].failed)
                 status = 1;
+    }
+    if (trace_out && fclose(trace_out) != 0) {
+        fprintf(stderr, "paten-loadgen: %s: %s\n", opt.trace_path, strerror(errno));
+        status = 1;
     }
     for (int s = 0; s < S_COUNT; s++)
         bench_series_free(&series[s]);

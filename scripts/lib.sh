@@ -65,3 +65,10 @@ meson_setup() {
     meson setup "$dir" "$@"
   fi
 }
+
+# Also to benchmark (bench/run, never run by CI): clang for the release build, pgbench (in the
+# postgresql-15 server package), gnuplot without X for the latency plot.
+BENCH_PACKAGES=(
+  "${RUN_PACKAGES[@]}"
+  clang python3 postgresql-15 gnuplot-nox
+)
