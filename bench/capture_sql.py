@@ -15,7 +15,9 @@ Two commands:
       splits the statements between the requests of the load generator's trace (paten-loadgen
       --trace, one request at a time with a gap between them) and writes one pgbench script per
       lifecycle kind (DIR/free.sql, DIR/imb.sql): the same statements, in the same order, with the
-      same BEGIN/COMMIT boundaries, every step marked by a comment.
+      same BEGIN/COMMIT boundaries, every step marked by a comment. Statements that need no
+      result between them are sent as one pipeline (\\startpipeline), as patend sends a batch;
+      --no-pipeline makes one round trip per statement instead.
 
 What cannot be replayed literally, and how it is approximated (also in docs/performance.md):
   - Values that must be new in every lifecycle are made new: idempotency keys (UUID v4) from
@@ -166,7 +168,7 @@ def table_of(value, ranges):
     return ranges.get(str(v // RANGE))
 
 
-def generate(stmts, steps, ranges, db_args, out_dir):
+def generate(stmts, steps, ranges, db_args, out_dir, pipeline=True):
     # Which step each statement belongs to: from its request's send to the next request's send.
     windows = []
     for i, (label, sent, replied) in enumerate(steps):
@@ -218,10 +220,10 @@ def generate(stmts, steps, ranges, db_args, out_dir):
             def flush():
                 # Statements that need no result between them go in one pipeline, as patend
                 # sends a batch: one round trip, not one per statement.
-                if len(block) > 1:
+                if len(block) > 1 and pipeline:
                     f.write("\\startpipeline\n" + "\n".join(block) + "\n\\endpipeline\n")
-                elif block:
-                    f.write(block[0] + "\n")
+                else:
+                    f.writelines(line + "\n" for line in block)
                 block.clear()
             for label, line in s.lines:
                 if label != last:
@@ -328,7 +330,8 @@ def cmd_generate(argv):
         ranges = json.load(f)
     steps = parse_trace(arg("--trace"))
     stmts = parse_log(arg("--log"), int(arg("--offset")), steps[-1][2] + 1.0)
-    generate(stmts, steps, ranges, db_args, arg("--out"))
+    generate(stmts, steps, ranges, db_args, arg("--out"),
+             pipeline="--no-pipeline" not in argv[:argv.index("--psql")])
 
 
 def main(argv):
