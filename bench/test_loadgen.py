@@ -53,6 +53,29 @@ class LoadgenSmokeTest(PatendTestCase):
         self.assertEqual(self.db.sql("SELECT count(*) FROM confirmations WHERE status = "
                                      "'CONFIRMED'"), "3")
 
+    def test_trace_spaces_the_requests(self):
+        """--trace (what bench/capture_sql.py reads): one line per request in lifecycle order,
+        each sent at least the gap after the previous reply."""
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = os.path.join(tmp, "trace.txt")
+            r, text = self.run_loadgen("-c", "1", "-n", "2", "--trace", trace, "--gap-ms", "20")
+            with open(trace) as f:
+                lines = [l.split() for l in f]
+        self.assertEqual(r["lifecycles_completed"], 2, text)
+        labels = [l[0] for l in lines]
+        free = ["free.TakeIn", "free.Recommend", "free.Decide", "free.Sign", "free.HandOver"]
+        self.assertEqual(labels[:5], free)
+        self.assertEqual(labels[5], "imb.TakeIn")
+        self.assertEqual(labels[-3:], ["imb.GetFile", "imb.Sign", "imb.HandOver"])
+        self.assertIn("imb.Confirm", labels)
+        prev_reply = None
+        for label, sent, replied in lines:
+            sent, replied = float(sent), float(replied)
+            self.assertLessEqual(sent, replied, label)
+            if prev_reply is not None:
+                self.assertGreaterEqual(sent - prev_reply, 19.0, label)
+            prev_reply = replied
+
     def test_refused_login_fails_the_run(self):
         env_pw = os.environ.get("PATEN_DEMO_PASSWORD")
         os.environ["PATEN_DEMO_PASSWORD"] = "wrong"
