@@ -29,6 +29,13 @@ TEST_PACKAGES=(
   xvfb xauth dbus at-spi2-core python3-dogtail python3-pyatspi poppler-utils
 )
 
+# Also to benchmark (bench/run, never run by CI): clang for the release build, pgbench (in the
+# postgresql-15 server package), gnuplot without X for the latency plot.
+BENCH_PACKAGES=(
+  "${RUN_PACKAGES[@]}"
+  clang python3 postgresql-15 gnuplot-nox
+)
+
 missing_packages() {
   local p
   for p in "$@"; do
