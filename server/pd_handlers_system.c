@@ -117,6 +117,9 @@ void pd_handle_server_info(struct pd_request *req, const ProtobufCMessage *msg)
     reply.database_reconnects = pd_db_reconnects(srv->db);
     reply.database_server_version = (char *)pd_db_server_version(srv->db);
     reply.test_clock = pd_clock_is_overridden();
+    reply.refused_connections = srv->stats.refused_connections;
+    reply.refused_per_address = srv->stats.refused_per_address;
+    reply.logins_throttled = srv->stats.logins_throttled;
     pd_request_reply(req, &reply.base);
 }
 

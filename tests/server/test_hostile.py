@@ -71,6 +71,10 @@ class ConnectionFloodTest(PatendTestCase):
         self.assertIsInstance(c.call(PING), pb.PingReply)
         for c in held:
             self.assertIsInstance(c.call(PING), pb.PingReply)
+        # ServerInfo counts each refusal, though the log said it once.
+        info = c.rpc("ServerInfo")
+        self.assertGreaterEqual(info.refused_per_address, 20)
+        self.assertEqual(info.refused_connections, info.refused_per_address)
 
 
 class SlowlorisTest(PatendTestCase):
@@ -222,6 +226,8 @@ class LoginRateTest(PatendTestCase):
         self.assertTrue(c.session.session.session_id)
         verify = c.rpc("VerifyAudit")
         self.assertTrue(verify.intact, verify)
+        # Every refusal counted: the two accounts' and the five retries.
+        self.assertEqual(c.rpc("ServerInfo").logins_throttled, 7)
 
     def test_a_burst_at_once_cannot_overdraw(self):
         # Ten logins sent in one write on ten connections, before any has failed: only RATE are
