@@ -25,6 +25,7 @@
 #include "pd_criteria.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -554,6 +555,8 @@ static void json_round_trip(const ProtobufCMessage *msg)
         return;
     }
     ProtobufCMessage *back = pbjson_parse(msg->descriptor, text, &error);
+    if (back == NULL)
+        fprintf(stderr, "JSON %s does not read back: %s\n", text, error->message);
     assert(back != NULL);
     g_autofree char *text2 = pbjson_print(back, FALSE, FALSE, &error);
     assert(text2 != NULL && strcmp(text, text2) == 0);
