@@ -323,10 +323,14 @@ static bool tariff_storable(const Paten__Tariff *t)
             if (in->field[0] == '\0' || strlen(in->field) > 63 || in->n_table == 0 ||
                 in->n_table > 100)
                 return false;
-            for (size_t k = 0; k < in->n_table; k++)
+            for (size_t k = 0; k < in->n_table; k++) {
                 if (in->table[k]->key[0] == '\0' || strlen(in->table[k]->key) > 63 ||
                     !decimal_ok(in->table[k]->value))
                     return false;
+                for (size_t j = 0; j < k; j++)
+                    if (strcmp(in->table[j]->key, in->table[k]->key) == 0)
+                        return false;
+            }
             break;
         default:
             return false;
@@ -394,6 +398,46 @@ static char *form_json(const Paten__Tariff *t)
     json_builder_end_array(b);
     root = json_builder_get_root(b);
     return json_to_string(root, FALSE);
+}
+
+/* SaveTariff stores the tariff's inputs as inputs_json writes them and replies with the row read
+ * back through pd_tariff_parse: what is read back must be what was saved, every table entry
+ * included. */
+static void read_back(const Paten__Tariff *t)
+{
+    struct pd_msg_buf m;
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *inputs = inputs_json(t);
+    g_autofree char *row = NULL;
+
+    assert(json_parser_load_from_data(p, inputs, -1, NULL));
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "code");
+    json_builder_add_string_value(b, t->code);
+    json_builder_set_member_name(b, "formula");
+    json_builder_add_string_value(b, pd_formula_db(t->formula));
+    json_builder_set_member_name(b, "inputs");
+    json_builder_add_value(b, json_node_copy(json_parser_get_root(p)));
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    row = json_to_string(root, FALSE);
+
+    pd_msg_buf_init(&m);
+    Paten__Tariff *back = pd_tariff_parse(&m, row);
+    assert(back != NULL && strcmp(back->code, t->code) == 0 && back->formula == t->formula);
+    assert(back->n_inputs == t->n_inputs);
+    for (size_t i = 0; i < t->n_inputs; i++) {
+        const Paten__TariffInput *a = t->inputs[i], *c = back->inputs[i];
+        assert(a->source == c->source && strcmp(a->label, c->label) == 0 &&
+               strcmp(a->value, c->value) == 0 && strcmp(a->field, c->field) == 0);
+        if (a->n_table != c->n_table)
+            fprintf(stderr, "input %zu: %zu table entries saved, %zu read back\n", i, a->n_table,
+                    c->n_table);
+        assert(a->n_table == c->n_table);
+    }
+    pd_msg_buf_clear(&m);
 }
 
 static void calculate(const Paten__Tariff *t, const struct pd_calc_fix *fixes, size_t n_fixes)
@@ -504,8 +548,10 @@ static void check_family(const struct paten_msg_info *info, const ProtobufCMessa
     }
     case PATEN__MESSAGE_TYPE__MESSAGE_TYPE_SAVE_TARIFF: {
         const Paten__SaveTariffRequest *t = (const Paten__SaveTariffRequest *)msg;
-        if (t->tariff)
+        if (t->tariff && tariff_storable(t->tariff)) {
+            read_back(t->tariff);
             calculate(t->tariff, NULL, 0);
+        }
         break;
     }
     case PATEN__MESSAGE_TYPE__MESSAGE_TYPE_PREVIEW_ASSESSMENT:

@@ -182,6 +182,8 @@ def special():
                                effective_from="2026-01-01", monthly_bp=100, max_months=24,
                                started_month_counts=True, rounding_mode=pb.ROUNDING_MODE_UP,
                                rounding_unit=100, due_days=30)
+    dup = tariff(pb.TARIFF_FORMULA_IMB, 4, table=True)
+    dup.inputs[1].table.add(key="PERMANEN", value="2")
     preview = pb.PreviewAssessmentRequest(file_id=1)
     preview.corrections.add(field="luas_bangunan", value="80", reason="diukur ulang")
     preview.corrections.add(field="jenis_bangunan", value="SEMENTARA", reason="bangunan kayu")
@@ -200,6 +202,9 @@ def special():
             ("tariff_reklame_tax", pb.SaveTariffRequest(
                 idempotency_key=key, tariff=tariff(pb.TARIFF_FORMULA_REKLAME_TAX, 7))),
         ],
+        # A key given twice was stored as one entry (the table is a JSON object): refused now.
+        "SaveTariff_dup": [("tariff_duplicate_table_key", pb.SaveTariffRequest(
+            idempotency_key=key, tariff=dup))],
         "SaveInterestRegime": [("regime", pb.SaveInterestRegimeRequest(idempotency_key=key,
                                                                        regime=regime))],
         "PreviewAssessment": [("preview_corrections", preview)],
@@ -220,7 +225,7 @@ def seeds(family):
         snake = pb.MessageType.Name(t)[len("MESSAGE_TYPE_"):].lower()
         out.append(("%s_empty" % snake, sel))
         out.append(("%s_full" % snake, sel + fill(cls()).SerializeToString()))
-        for seed_name, msg in extra.get(name, []):
+        for seed_name, msg in extra.get(name, []) + extra.get(name + "_dup", []):
             out.append(("%s_%s" % (snake, seed_name), sel + msg.SerializeToString()))
     return out
 

@@ -285,6 +285,19 @@ class DispatchReplay(PatendTestCase):
         admin = self.conn("admin@pemda-temanggung").c
         self.assertTrue(admin.rpc("VerifyAudit").intact)
 
+    def test_tariff_table_key_twice(self):
+        # Found by fuzz_assess: a key given twice in a tariff's index table was accepted and
+        # stored as one entry (the table is a JSON object), so the saved tariff differed from
+        # the one the ADMIN sent.
+        with open(os.path.join(CORPUS, "assess", "save_tariff_tariff_duplicate_table_key"),
+                  "rb") as f:
+            req = pb.SaveTariffRequest.FromString(f.read()[1:])
+        e = self.conn("admin@pemda-temanggung").c.rpc_error("SaveTariff", tariff=req.tariff,
+                                                            idempotency_key=req.idempotency_key)
+        self.assertEqual(err_name(e.err.code), "INVALID_ARGUMENT")
+        self.assertEqual(e.err.field, "tariff.inputs")
+        self.assertIn("given twice", e.err.detail)
+
     def frames(self):
         """The frame corpus (first byte: fuzz_frame's chunk size; the rest: a byte stream) sent
         raw, then a Ping: the Ping is answered, or the connection is closed."""
