@@ -432,10 +432,12 @@ static void read_back(const Paten__Tariff *t)
         const Paten__TariffInput *a = t->inputs[i], *c = back->inputs[i];
         assert(a->source == c->source && strcmp(a->label, c->label) == 0 &&
                strcmp(a->value, c->value) == 0 && strcmp(a->field, c->field) == 0);
-        if (a->n_table != c->n_table)
-            fprintf(stderr, "input %zu: %zu table entries saved, %zu read back\n", i, a->n_table,
+        /* Only a TABLE input keeps its table; any other ignores one sent with it. */
+        size_t kept = a->source == PATEN__TARIFF_SOURCE__TARIFF_SOURCE_TABLE ? a->n_table : 0;
+        if (kept != c->n_table)
+            fprintf(stderr, "input %zu: %zu table entries saved, %zu read back\n", i, kept,
                     c->n_table);
-        assert(a->n_table == c->n_table);
+        assert(kept == c->n_table);
     }
     pd_msg_buf_clear(&m);
 }
