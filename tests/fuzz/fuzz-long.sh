@@ -4,7 +4,7 @@
 #   tests/fuzz/fuzz-long.sh [SECONDS_PER_TARGET] [JOBS]
 #
 # Defaults: 600 s a target, 2 jobs. Needs a clang build with libFuzzer (the default when CC=clang;
-# BUILD names it, default ./build). Each target starts from its committed corpus
+# BUILD names it, default build-test, the one scripts/test makes). Each target starts from its committed corpus
 # (tests/fuzz/corpus/<name>) and writes what it finds to a work directory (WORK, default
 # /tmp/paten-fuzz-<date>), never to the source tree: new inputs in WORK/<name>/corpus, crashes in
 # WORK/<name>/ as crash-* (with each job's log, fuzz-*.log). At the end it says which targets
@@ -20,7 +20,7 @@ set -eu
 seconds=${1:-600}
 jobs=${2:-2}
 here=$(cd "$(dirname "$0")" && pwd)
-build=${BUILD:-$here/../../build}
+build=${BUILD:-$here/../../build-test}
 work=${WORK:-/tmp/paten-fuzz-$(date +%Y%m%d-%H%M%S)}
 targets="frame system people catalog files assess money"
 

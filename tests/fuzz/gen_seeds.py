@@ -12,7 +12,6 @@ Run it again after a message changes; the seeds it writes replace those of the s
 seeds found by fuzzing (other names) are kept.
 """
 
-import hashlib
 import os
 import sys
 

@@ -19,13 +19,12 @@ Usage (meson registers it): test_dispatch_replay.py CORPUS_DIR
 import os
 import random
 import socket
-import struct
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from paten_test import (DEMO_PASSWORD, FLAG_ERROR, FLAG_EVENT, FLAG_REPLY, PING, RPC,  # noqa: E402
+from paten_test import (FLAG_ERROR, FLAG_EVENT, FLAG_REPLY, PING, RPC,  # noqa: E402
                         SET_TEST_CLOCK, Closed, PatendTestCase, err_name, frame, main, pb)
 
 CORPUS = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(
