@@ -7,7 +7,8 @@
 # CC=clang; BUILD names it, default build-test, the one scripts/test makes). Each target starts
 # from its committed corpus (tests/fuzz/corpus/<name>) and writes what it finds to a work
 # directory (WORK, default /tmp/paten-fuzz-<date>), never to the source tree: new inputs in
-# WORK/<name>/corpus, crashes in WORK/<name>/ as crash-* (with each job's log, fuzz-*.log). At the end it says which targets
+# WORK/<name>/corpus, crashes in WORK/<name>/ as crash-* (with each job's log, fuzz-*.log). At
+# the end it says which targets
 # crashed and how to fold the new inputs into the committed corpus, minimised:
 #
 #   BUILD/tests/fuzz/fuzz_<name> -merge=1 tests/fuzz/corpus/<name> WORK/<name>/corpus
