@@ -1401,5 +1401,16 @@ char *pbjson_print(const ProtobufCMessage *msg, gboolean emit_defaults, gboolean
     g_autoptr(JsonNode) node = pbjson_from_message_full(msg, emit_defaults, error);
     if (node == NULL)
         return NULL;
-    return json_to_string(node, pretty);
+    g_autofree char *text = json_to_string(node, pretty);
+    /* json-glib (1.6) escapes control characters below U+001F but writes U+001F itself raw,
+     * which is not JSON (RFC 8259 section 7) and which pbjson_parse rightly refuses. The
+     * generator never writes that byte outside a string, so each one is a string's. */
+    GString *out = g_string_sized_new(strlen(text) + 8);
+    for (const char *p = text; *p; p++) {
+        if (*p == '\x1f')
+            g_string_append(out, "\\u001f");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
 }

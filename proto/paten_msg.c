@@ -6,6 +6,7 @@
 #include "paten_error.h"
 #include "paten_limits.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -294,6 +295,76 @@ size_t paten_msg_unpack_limit(size_t len)
     return 16 * len + 64 * 1024;
 }
 
+/* Whether s is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+ * U+10FFFF). */
+static bool utf8_ok(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    while (*s) {
+        unsigned c = *s++;
+        int more;
+        unsigned cp, min;
+        if (c < 0x80)
+            continue;
+        if (c >= 0xC2 && c <= 0xDF)
+            more = 1, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            more = 2, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            more = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return false;
+        for (int i = 0; i < more; i++, s++) {
+            if ((*s & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (*s & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+    }
+    return true;
+}
+
+/* Whether every string field of m, at any depth, is UTF-8, and no unknown field has number 0.
+ * proto3 requires both and protobuf-c checks neither: a request's bytes go on to PostgreSQL
+ * text and JSON, which refuse them far from here (as an internal error) if the decoder lets them
+ * through; protobuf-c takes a field 0 written as an overlong varint but refuses the message it
+ * packs from it, so the request the server hashes for idempotency would not decode again. */
+static bool strings_ok(const ProtobufCMessage *m)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+
+    for (unsigned i = 0; i < m->n_unknown_fields; i++)
+        if (m->unknown_fields[i].tag == 0)
+            return false;
+
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *member = (const char *)m + f->offset;
+        const char *elems = member;
+        size_t n = 1;
+
+        if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            *(const uint32_t *)((const char *)m + f->quantifier_offset) != f->id)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            elems = *(const char *const *)member;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const void *p = *(const void *const *)(elems + k * sizeof(void *));
+            if (p == NULL)
+                continue;
+            if (f->type == PROTOBUF_C_TYPE_STRING ? !utf8_ok(p) : !strings_ok(p))
+                return false;
+        }
+    }
+    return true;
+}
+
 int paten_msg_unpack(struct paten_unpacked *u, const ProtobufCMessageDescriptor *desc,
                      const uint8_t *data, size_t len, size_t limit)
 {
@@ -303,7 +374,13 @@ int paten_msg_unpack(struct paten_unpacked *u, const ProtobufCMessageDescriptor 
     u->alloc.used = 0;
     u->alloc.limit = limit;
     u->msg = protobuf_c_message_unpack(desc, &u->alloc.base, len, data);
-    return u->msg ? 0 : -PATEN_ERR_BAD_MESSAGE;
+    if (u->msg == NULL)
+        return -PATEN_ERR_BAD_MESSAGE;
+    if (!strings_ok(u->msg)) {
+        paten_msg_unpacked_free(u);
+        return -PATEN_ERR_BAD_MESSAGE;
+    }
+    return 0;
 }
 
 void paten_msg_unpacked_free(struct paten_unpacked *u)

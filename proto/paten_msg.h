@@ -68,7 +68,8 @@ size_t paten_msg_unpack_limit(size_t len);
 /*
  * Unpacks data as a message of descriptor desc using at most `limit` bytes of memory.
  * Returns 0 with u->msg set (free with paten_msg_unpacked_free), or -PATEN_ERR_BAD_MESSAGE when the
- * bytes are not a valid message of that type or need more memory than the limit.
+ * bytes are not a valid message of that type (a string that is not UTF-8 and a field numbered 0
+ * included) or need more memory than the limit.
  */
 int paten_msg_unpack(struct paten_unpacked *u, const ProtobufCMessageDescriptor *desc,
                      const uint8_t *data, size_t len, size_t limit);

@@ -133,10 +133,18 @@ static bool tariff_ok(struct pd_request *req, const Paten__Tariff *t)
             if (!text_ok(in->field, 63) || in->n_table == 0 || in->n_table > 100)
                 REFUSE("tariff.inputs", "Tabel indeks masukan tidak valid",
                        "input %zu: field and 1-100 entries", i + 1);
-            for (size_t k = 0; k < in->n_table; k++)
+            for (size_t k = 0; k < in->n_table; k++) {
                 if (!text_ok(in->table[k]->key, 63) || !decimal_ok(in->table[k]->value))
                     REFUSE("tariff.inputs", "Isi tabel indeks tidak valid",
                            "input %zu entry %zu: key 1-63 bytes, value a decimal", i + 1, k + 1);
+                /* The table is stored as a JSON object: a second entry of a key would silently
+                 * replace the first. */
+                for (size_t j = 0; j < k; j++)
+                    if (strcmp(in->table[j]->key, in->table[k]->key) == 0)
+                        REFUSE("tariff.inputs", "Kunci tabel indeks ganda",
+                               "input %zu entry %zu: key '%s' given twice", i + 1, k + 1,
+                               in->table[k]->key);
+            }
             break;
         default:
             REFUSE("tariff.inputs", "Sumber masukan wajib dipilih", "input %zu: source", i + 1);
