@@ -111,6 +111,9 @@ class Conn:
 
 
 class DispatchReplay(PatendTestCase):
+    # Mutated Login requests are failed logins from 127.0.0.1; the per-address login limit
+    # (tests/server/test_hostile.py) would then refuse the roles' own re-logins at random.
+    patend_extra_args = ["--login-rate-per-address", "0"]
 
     def setUp(self):
         super().setUp()
