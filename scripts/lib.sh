@@ -36,6 +36,8 @@ TEST_PACKAGES=(
 BENCH_PACKAGES=(
   "${RUN_PACKAGES[@]}"
   clang python3 postgresql-15 gnuplot-nox
+  # the scale-out runs: N patend behind HAProxy
+  haproxy
 )
 
 missing_packages() {
