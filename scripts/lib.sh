@@ -27,6 +27,8 @@ TEST_PACKAGES=(
   # the ui suite: a virtual X server, a D-Bus session with the accessibility bus, dogtail, and
   # pdftotext to read printed documents
   xvfb xauth dbus at-spi2-core python3-dogtail python3-pyatspi poppler-utils
+  # the scaleout test: two patend behind HAProxy (deploy/haproxy/haproxy.cfg)
+  haproxy
 )
 
 # Also to benchmark (bench/run, never run by CI): clang for the release build, pgbench (in the
@@ -34,6 +36,8 @@ TEST_PACKAGES=(
 BENCH_PACKAGES=(
   "${RUN_PACKAGES[@]}"
   clang python3 postgresql-15 gnuplot-nox
+  # the scale-out runs: N patend behind HAProxy
+  haproxy
 )
 
 missing_packages() {

@@ -233,6 +233,29 @@ int main(int argc, char **argv)
         rc = 1;
         goto out;
     }
+    if (cfg.db_replica_uri) {
+        /* Reports only: no LISTEN, and patend does not wait for it to start (a replica that is
+         * down costs nothing but the reports' move to the primary). The conninfo was parsed by
+         * pd_config_load, so this cannot fail on it. */
+        struct pd_db_opts ro = dbo;
+        ro.conninfo = cfg.db_replica_uri;
+        ro.pool_size = cfg.db_replica_pool_size;
+        ro.listen_channel = NULL;
+        ro.on_notify = NULL;
+        ro.on_listen_ready = NULL;
+        ro.on_ready = NULL;
+        ro.name = "replica";
+        ro.read_only = true;
+        if (pd_db_create(&loop, &ro, &srv.replica) < 0) {
+            pd_db_close(srv.db, NULL, NULL);
+            uv_run(&loop, UV_RUN_DEFAULT);
+            if (cluster)
+                stop_cluster_now(&loop, cluster);
+            rc = 1;
+            goto out;
+        }
+        pd_info(0, "reports read from the replica when it is up (--db-replica)");
+    }
     srv.cluster = cluster;
     if ((cluster && pd_cluster_watch(cluster, &loop) < 0) || pd_server_init(&srv) < 0 ||
         uv_timer_start(&srv.startup_timer, on_startup_timeout, 15000, 0) < 0) {

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glib.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,11 @@ static const struct opt_def opts[] = {
       "a database round trip taking longer fails with TIMEOUT" },
     { "db-queue-timeout", OPT_DURATION, OFF(db_queue_timeout_ms), "5s", "DURATION",
       "a request waiting longer for a free connection fails with UNAVAILABLE" },
+    { "db-replica", OPT_STRING, OFF(db_replica_uri), NULL, "URI",
+      "a streaming replica (hot standby) of --db for reports that tolerate its lag (SearchFiles, "
+      "ListRegister, ListAudit, VerifyAudit); they fall back to --db when it is down" },
+    { "db-replica-pool", OPT_UINT, OFF(db_replica_pool_size), "2", "N",
+      "database connections to --db-replica" },
     { "hash-concurrency", OPT_UINT, OFF(hash_concurrency), "0", "N",
       "password hashes (Argon2id, 64 MiB each) computed at once; 0: one per CPU" },
     { "hash-queue", OPT_UINT, OFF(hash_queue), "1000", "N",
@@ -374,6 +380,32 @@ static int check_tls(struct pd_config *cfg)
     return 0;
 }
 
+/* --db-replica is parsed here, so that a mistyped one stops patend before anything starts. */
+static int check_replica(struct pd_config *cfg)
+{
+    PQconninfoOption *o;
+    char *err = NULL;
+
+    if (cfg->db_replica_uri != NULL && cfg->db_replica_uri[0] == '\0') {
+        free(cfg->db_replica_uri);
+        cfg->db_replica_uri = NULL;
+    }
+    if (cfg->db_replica_uri == NULL)
+        return 0;
+    o = PQconninfoParse(cfg->db_replica_uri, &err);
+    if (o == NULL) {
+        fprintf(stderr, "patend: invalid --db-replica: %s", err ? err : "out of memory\n");
+        PQfreemem(err);
+        return -1;
+    }
+    PQconninfoFree(o);
+    if (cfg->db_replica_pool_size < 1 || cfg->db_replica_pool_size > 256) {
+        fprintf(stderr, "patend: --db-replica-pool must be between 1 and 256\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int load_ini(struct pd_config *cfg, const char *path)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -474,6 +506,8 @@ int pd_config_load(struct pd_config *cfg, int argc, char **argv)
     if (parse_listen(cfg) < 0)
         return -1;
     if (check_tls(cfg) < 0)
+        return -1;
+    if (check_replica(cfg) < 0)
         return -1;
     if (cfg->db_pool_size < 1 || cfg->db_pool_size > 256) {
         fprintf(stderr, "patend: --db-pool must be between 1 and 256\n");

@@ -45,6 +45,9 @@ struct pd_config {
     uint32_t db_pool_size;
     uint32_t db_query_timeout_ms;
     uint32_t db_queue_timeout_ms;
+    /* --db-replica: reports that tolerate its lag read there (pd_db_run_replica) */
+    char *db_replica_uri; /* NULL: none, reports read from db_uri */
+    uint32_t db_replica_pool_size;
     char *pg_bin_dir; /* NULL: newest /usr/lib/postgresql/<v>/bin */
     char *pg_user;    /* the unprivileged user the embedded cluster runs as under root */
     bool pg_fsync;

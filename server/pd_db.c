@@ -74,8 +74,9 @@ struct job {
     enum job_kind kind;
     bool internal; /* JOB_SETUP or JOB_ROLLBACK: no owner to call back */
     struct pd_db_txn *txn;
-    const char *pre;  /* a statement sent before the batch's own ("BEGIN"), or NULL */
-    const char *post; /* one sent after them ("COMMIT"), or NULL */
+    const char *pre;        /* a statement sent before the batch's own ("BEGIN"), or NULL */
+    const char *post;       /* one sent after them ("COMMIT"), or NULL */
+    struct pd_db *fallback; /* pd_db_run_replica: the primary to run on if the replica fails */
     uint64_t enqueued_ms;
     struct job *next;
     /* result collection: res[0] is pre's result when there is one */
@@ -175,10 +176,12 @@ static uint64_t now_us(void)
 
 static const char *conn_name(const struct db_conn *c, char *buf, size_t cap)
 {
+    const char *name = c->db->opts.name ? c->db->opts.name : "db";
+
     if (c->index < 0)
-        snprintf(buf, cap, "db-listen");
+        snprintf(buf, cap, "%s-listen", name);
     else
-        snprintf(buf, cap, "db-%d", c->index);
+        snprintf(buf, cap, "%s-%d", name, c->index);
     return buf;
 }
 
@@ -400,12 +403,40 @@ static void job_result(struct job *j, int status, const char *message, struct pd
     }
 }
 
+static void pool_submit(struct pd_db *db, struct job *j);
+
+/* A replica's read failed with UNAVAILABLE: the same job, results cleared, goes to the primary
+ * (pd_db_run_replica). Its owner is called back from there. */
+static void job_to_primary(struct job *j, const char *message)
+{
+    struct pd_db *primary = j->fallback;
+
+    pd_debug(0, "report read moved to the primary: %s", message ? message : "");
+    if (j->res) {
+        for (int i = 0; i < j->nres; i++)
+            PQclear(j->res[i]);
+        free(j->res);
+    }
+    j->res = NULL;
+    j->nres = j->got = 0;
+    j->have_current = false;
+    j->sent_us = 0;
+    j->status = 0;
+    j->message[0] = '\0';
+    j->fallback = NULL;
+    pool_submit(primary, j);
+}
+
 /* Delivers a finished job's outcome to its owner and frees it. For a transaction's batch, t is
  * the transaction when it goes on and NULL when it is over. */
 static void job_deliver_txn(struct job *j, int status, const char *message, struct pd_db_txn *t)
 {
     struct pd_db_result r;
 
+    if (j->fallback && status == -PATEN_ERR_UNAVAILABLE) {
+        job_to_primary(j, message && message[0] ? message : "the replica failed the read");
+        return;
+    }
     job_result(j, status, message, &r);
     if (j->txn_cb)
         j->txn_cb(t, &r, j->arg);
@@ -1050,6 +1081,8 @@ static void conn_connected(struct db_conn *c)
          * timestamptz text identical on every connection. */
         batch_push_call(b, CALL_RAW)->raw = db->timeout_sql;
         batch_push_call(b, CALL_RAW)->raw = "SET TIME ZONE 'UTC'";
+        if (db->opts.read_only)
+            batch_push_call(b, CALL_RAW)->raw = "SET default_transaction_read_only = on";
         for (int s = 0; s < PD_STMT__COUNT; s++)
             batch_push_call(b, CALL_PREPARE)->stmt = s;
     } else {
@@ -1275,6 +1308,26 @@ void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg)
     j->cb = cb;
     j->arg = arg;
     pool_submit(db, j);
+}
+
+void pd_db_run_replica(struct pd_db *replica, struct pd_db *primary, struct pd_db_batch *b,
+                       pd_db_cb cb, void *arg)
+{
+    struct job *j;
+
+    /* No replica connection up (down, or still connecting): waiting for one would only turn a
+     * fast answer from the primary into a slow one. */
+    if (replica == NULL || replica->closing || replica->connected == 0) {
+        pd_db_run(primary, b, cb, arg);
+        return;
+    }
+    j = pd_xcalloc(1, sizeof *j);
+    j->kind = JOB_PLAIN;
+    j->b = b;
+    j->cb = cb;
+    j->arg = arg;
+    j->fallback = primary;
+    pool_submit(replica, j);
 }
 
 void pd_db_txn_begin(struct pd_db *db, struct pd_db_batch *b, pd_db_txn_cb cb, void *arg)

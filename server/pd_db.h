@@ -43,6 +43,11 @@ struct pd_db_opts {
     /* Called once, the first time every pool connection and the LISTEN connection are up. */
     void (*on_ready)(void *arg);
     void *ready_arg;
+    /* The connections' names in the log, a static string ("db" when NULL: "db-0", "db-listen"). */
+    const char *name;
+    /* Every session is read-only (default_transaction_read_only): for a report replica, so that
+     * a replica that was promoted, or a primary given by mistake, is never written through it. */
+    bool read_only;
 };
 
 /* The outcome of a batch, valid only during the callback. */
@@ -101,6 +106,20 @@ void pd_db_param_text_array(struct pd_db_batch *b, const char *const *items, siz
  * once, always from a later loop callback, never from inside pd_db_run.
  */
 void pd_db_run(struct pd_db *db, struct pd_db_batch *b, pd_db_cb cb, void *arg);
+
+/*
+ * Runs batch b, which must only read, on the report replica pool `replica` when it has a
+ * connection up, else on `primary` (replica may be NULL: then always the primary). A batch that
+ * fails on the replica with UNAVAILABLE (the replica went away, no replica connection became free
+ * within the queue timeout, or a recovery conflict cancelled it) runs again on the primary, so
+ * the caller sees the replica only as faster or slower, never as an error; any other outcome,
+ * TIMEOUT included (a report too heavy for the replica would be as heavy for the primary), is
+ * delivered. cb is called exactly once, as with pd_db_run. What the replica returns may lag the
+ * primary by the replication delay: use this only for reads that tolerate that (reports), never
+ * for a read that must see the caller's own just-committed write.
+ */
+void pd_db_run_replica(struct pd_db *replica, struct pd_db *primary, struct pd_db_batch *b,
+                       pd_db_cb cb, void *arg);
 
 /*
  * Explicit transactions, for work whose later statements depend on earlier results (claim an

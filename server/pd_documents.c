@@ -449,7 +449,8 @@ static void register_run(struct reg *g)
     pd_db_param_text(b, m->to_date[0] ? m->to_date : NULL);
     pd_db_batch_add(b, PD_STMT_OFFICE_CONTEXT); /* the office's name, for the book's head */
     pd_db_param_int(b, g->office_id);
-    pd_db_run(g->req->srv->db, b, register_listed, g);
+    /* A report (the register book): a replica a moment behind is good enough. */
+    pd_db_run_replica(g->req->srv->replica, g->req->srv->db, b, register_listed, g);
 }
 
 /* A DECREE register is the service's: its code is the register's series. */

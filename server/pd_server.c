@@ -244,6 +244,18 @@ static void db_closed(void *arg)
     close_handle((uv_handle_t *)&srv->sig_term);
 }
 
+/* The report replica's pool is closed; now the primary's. */
+static void replica_closed(void *arg)
+{
+    struct pd_server *srv = arg;
+
+    srv->replica = NULL;
+    if (srv->db)
+        pd_db_close(srv->db, db_closed, srv);
+    else
+        db_closed(srv);
+}
+
 /* Last step of shutdown once every connection is gone. */
 static void server_finish(struct pd_server *srv)
 {
@@ -255,10 +267,11 @@ static void server_finish(struct pd_server *srv)
     close_handle((uv_handle_t *)&srv->drain_timer);
     close_handle((uv_handle_t *)&srv->startup_timer);
     pd_deposits_watch_stop(srv);
-    if (srv->db)
-        pd_db_close(srv->db, db_closed, srv);
+    /* The replica first: a read it fails meanwhile may still move to the primary. */
+    if (srv->replica)
+        pd_db_close(srv->replica, replica_closed, srv);
     else
-        db_closed(srv);
+        replica_closed(srv);
 }
 
 void pd_server_maybe_drained(struct pd_server *srv)

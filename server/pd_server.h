@@ -62,6 +62,7 @@ struct pd_server {
     bool finishing;
 
     struct pd_db *db;
+    struct pd_db *replica;      /* --db-replica's pool for reports, or NULL (pd_db_run_replica) */
     struct pd_cluster *cluster; /* NULL with --db */
     void *sessions;             /* GHashTable: session id -> struct pd_session (pd_session.c) */
     struct pd_hash *hash;       /* Argon2id off the loop (pd_hash.c) */
