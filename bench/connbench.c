@@ -16,9 +16,10 @@
  *           free service), each of which is a FileChanged event for every one of them. Reports
  *           the latency from the TakeIn being written to each event's arrival (and from its reply)
  *           as p50/p99/max, and how many arrived. On libuv, plain TCP.
- *   storm   a pinger sends Ping after Ping (one at a time) while K clients send L logins in all
- *           (Argon2id, hashed in patend's thread pool), all K at once and again until L are
- *           answered; reports the ping latency before and during the storm. On libuv, plain TCP.
+ *   storm   a pinger sends Ping after Ping (one at a time, --ping-interval-ms from a reply to the
+ *           next Ping) while K clients send L logins in all (Argon2id, hashed in patend's thread
+ *           pool), all K at once and again until L are answered; reports the ping latency before
+ *           the clients connect and during the storm. On libuv, plain TCP.
  *
  * The password is read from $PATEN_DEMO_PASSWORD (the demo default when unset). Exit status: 0
  * when everything asked was done without an error reply (and, for fanout, every event arrived),
@@ -59,24 +60,33 @@ static struct {
     enum mode mode;
     const char *host;
     int port;
-    int conns;    /* idle, fanout: connections in all */
-    int sessions; /* idle, fanout: sessions made by Login */
-    int batch;    /* idle: connections set up per batch */
-    int window;   /* fanout: connections being set up at once */
-    int events;   /* fanout: TakeIns */
-    int clients;  /* storm: clients logging in at once */
-    int logins;   /* storm: logins in all */
-    int baseline; /* storm: pings before the storm */
-    int pid;      /* idle: patend's pid, for its memory */
+    int conns;            /* idle, fanout: connections in all */
+    int sessions;         /* idle, fanout: sessions made by Login */
+    int batch;            /* idle: connections set up per batch */
+    int window;           /* fanout: connections being set up at once */
+    int events;           /* fanout: TakeIns */
+    int clients;          /* storm: clients logging in at once */
+    int logins;           /* storm: logins in all */
+    int baseline;         /* storm: pings before the storm */
+    int ping_interval_ms; /* storm: from a Ping's reply to the next Ping */
+    int pid;              /* idle: patend's pid, for its memory */
     bool tls;
     double hold_s;
     double timeout_s;
     const char *json_path;
     const char *password;
     const char *users;
-} opt = { M_IDLE, "127.0.0.1", 0,  0,    0,    64,
-          64,     5,           0,  0,    200,  0,
-          false,  0,           60, NULL, NULL, "loket@taman,sekretariat@taman,camat@taman" };
+} opt = {
+    .mode = M_IDLE,
+    .host = "127.0.0.1",
+    .batch = 64,
+    .window = 64,
+    .events = 5,
+    .baseline = 200,
+    .ping_interval_ms = 2,
+    .timeout_s = 60,
+    .users = "loket@taman,sekretariat@taman,camat@taman",
+};
 
 static char *user_list[32];
 static int n_users;
@@ -990,15 +1000,26 @@ static int run_fanout(void)
 
 /* ---- storm ---- */
 
+/*
+ * The pinger sends one Ping, waits for its reply, then sends the next after --ping-interval-ms (a
+ * timer): paced probes sample the loop's responsiveness at moments spread over the storm, where
+ * back-to-back pings would mostly sample the moments the loop is free. Its phases: the baseline
+ * (--baseline pings with nothing else connected), then the clients connect and say Hello (those
+ * pings are not counted), then the storm (every ping until the last login is answered).
+ */
 static struct aconn *pinger;
+static uv_timer_t ping_timer;
 static int storm_hellos, logins_sent, logins_done;
-static bool storming;
+static bool storming, clients_connecting;
 static uint64_t storm_start_ns, storm_end_ns;
 static struct bench_series ping_base, ping_storm, login_lat;
 
-static void storm_ping(void)
+static void storm_ping(uv_timer_t *t)
 {
     Paten__PingRequest m = PATEN__PING_REQUEST__INIT;
+    (void)t;
+    if (failed || finished)
+        return;
     pinger->st = CS_BUSY;
     a_send(pinger, "Ping", &m.base);
 }
@@ -1016,30 +1037,34 @@ static void storm_begin(void)
 static void storm_on_reply(struct aconn *c, const ProtobufCMessage *msg)
 {
     uint64_t lat = (uv_hrtime() - c->sent_ns) / 1000;
+    int rc;
     (void)msg;
     if (c == pinger) {
-        if (c->st == CS_HELLO) {
-            for (int i = 0; i < opt.clients; i++)
-                a_connect(&conns[i]);
-        } else if (bench_series_add(storming ? &ping_storm : &ping_base, lat) < 0) {
+        if (c->st != CS_HELLO && (storming || !clients_connecting) &&
+            bench_series_add(storming ? &ping_storm : &ping_base, lat) < 0) {
             a_fail("out of memory");
             return;
         }
-        if (finished)
-            return;
-        if (!storming && ping_base.n >= (size_t)opt.baseline && storm_hellos == opt.clients)
-            storm_begin();
+        if (!clients_connecting && ping_base.n >= (size_t)opt.baseline) {
+            clients_connecting = true;
+            for (int i = 0; i < opt.clients; i++)
+                a_connect(&conns[i]);
+        }
         if (storming && logins_done == opt.logins) {
             finished = true;
+            uv_close((uv_handle_t *)&ping_timer, on_closed);
             close_all();
             return;
         }
-        storm_ping();
+        c->st = CS_READY;
+        if ((rc = uv_timer_start(&ping_timer, storm_ping, (uint64_t)opt.ping_interval_ms, 0)) < 0)
+            a_fail("uv_timer_start: %s", uv_strerror(rc));
         return;
     }
     if (c->st == CS_HELLO) {
         c->st = CS_READY;
-        storm_hellos++;
+        if (++storm_hellos == opt.clients)
+            storm_begin();
         return;
     }
     if (bench_series_add(&login_lat, lat) < 0) {
@@ -1060,7 +1085,10 @@ static int run_storm(void)
     FILE *jf;
     bool ok;
     double secs;
+    int rc;
     pinger = &conns[opt.clients];
+    if ((rc = uv_timer_init(loop, &ping_timer)) < 0)
+        die("uv_timer_init: %s", uv_strerror(rc));
     a_connect(pinger);
     uv_run(loop, UV_RUN_DEFAULT);
     ok = !failed && logins_done == opt.logins;
@@ -1108,7 +1136,8 @@ static void usage(void)
           "         [--timeout 60] [--users loket@taman,sekretariat@taman,camat@taman]\n"
           "  idle:   --pid PATEND_PID [-n 10000] [-s 250] [--batch 64] [--tls] [--hold SECONDS]\n"
           "  fanout: [-n 1000] [-s 100] [-e 5] [--window 64]\n"
-          "  storm:  [-k 200 clients] [-l 200 logins] [--baseline 200 pings]\n",
+          "  storm:  [-k 200 clients] [-l 200 logins] [--baseline 200 pings] [--ping-interval-ms "
+          "2]\n",
           stderr);
 }
 
@@ -1136,6 +1165,7 @@ int main(int argc, char **argv)
                                         { "hold", required_argument, NULL, 'o' },
                                         { "window", required_argument, NULL, 'w' },
                                         { "baseline", required_argument, NULL, 'B' },
+                                        { "ping-interval-ms", required_argument, NULL, 'I' },
                                         { "help", no_argument, NULL, 'h' },
                                         { NULL, 0, NULL, 0 } };
     char *users;
