@@ -570,10 +570,15 @@ static void on_closed(uv_handle_t *h)
     (void)h;
 }
 
+static uv_timer_t ping_timer; /* storm: paces the pinger */
+static bool ping_timer_open;
+
 static void close_all(void)
 {
     if (!uv_is_closing((uv_handle_t *)&watchdog))
         uv_close((uv_handle_t *)&watchdog, on_closed);
+    if (ping_timer_open && !uv_is_closing((uv_handle_t *)&ping_timer))
+        uv_close((uv_handle_t *)&ping_timer, on_closed);
     for (int i = 0; i < n_aconns; i++)
         if (conns[i].opened && !uv_is_closing((uv_handle_t *)&conns[i].tcp))
             uv_close((uv_handle_t *)&conns[i].tcp, on_closed);
@@ -1008,7 +1013,6 @@ static int run_fanout(void)
  * pings are not counted), then the storm (every ping until the last login is answered).
  */
 static struct aconn *pinger;
-static uv_timer_t ping_timer;
 static int storm_hellos, logins_sent, logins_done;
 static bool storming, clients_connecting;
 static uint64_t storm_start_ns, storm_end_ns;
@@ -1052,7 +1056,6 @@ static void storm_on_reply(struct aconn *c, const ProtobufCMessage *msg)
         }
         if (storming && logins_done == opt.logins) {
             finished = true;
-            uv_close((uv_handle_t *)&ping_timer, on_closed);
             close_all();
             return;
         }
@@ -1089,6 +1092,7 @@ static int run_storm(void)
     pinger = &conns[opt.clients];
     if ((rc = uv_timer_init(loop, &ping_timer)) < 0)
         die("uv_timer_init: %s", uv_strerror(rc));
+    ping_timer_open = true;
     a_connect(pinger);
     uv_run(loop, UV_RUN_DEFAULT);
     ok = !failed && logins_done == opt.logins;

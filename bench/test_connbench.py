@@ -72,6 +72,15 @@ class ConnbenchSmokeTest(PatendTestCase):
         # Ten logins, ten sessions.
         self.assertEqual(self.db.sql("SELECT count(*) FROM sessions"), "10")
 
+    def test_refused_login_fails_the_run(self):
+        """A refused request is an error, not a figure: exit status 1, naming the refusal."""
+        p = subprocess.run([CONNBENCH, "idle", "-n", "3", "-s", "1", "-p", str(self.server.port),
+                            "--pid", str(self.server.proc.pid), "--timeout", "60"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                           env=dict(os.environ, PATEN_DEMO_PASSWORD="not-the-password"))
+        self.assertEqual(p.returncode, 1, p.stdout.decode() + p.stderr.decode())
+        self.assertIn("Login refused: ERROR_CODE_UNAUTHENTICATED", p.stderr.decode())
+
 
 class ConnbenchTlsSmokeTest(PatendTestCase):
     """idle --tls: the same connections over TLS (the bench's own certificate, not verified)."""
