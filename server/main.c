@@ -21,12 +21,12 @@
 #include "pd_session.h"
 #include "pd_transport.h"
 
-#include <signal.h>
 #include <errno.h>
-#include <sys/resource.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 

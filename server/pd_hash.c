@@ -10,10 +10,10 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <string.h>
 
 enum hash_op { OP_VERIFY, OP_MAKE };
 
