@@ -21,10 +21,12 @@
 #include "pd_session.h"
 #include "pd_transport.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +127,41 @@ static void stop_cluster_now(uv_loop_t *loop, struct pd_cluster *cluster)
     }
 }
 
+/*
+ * Raises the soft limit on open files to the hard limit: every client is a descriptor, and the
+ * usual soft limit of 1024 would refuse clients long before --max-connections (20000 by default).
+ * Logs a raise, and warns when the limit stays below --max-connections. Failure is not fatal:
+ * patend runs with the limit it has.
+ */
+static void raise_nofile_limit(const struct pd_config *cfg)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)cfg->max_connections;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        pd_warn(0, "cannot read the open files limit: %s", strerror(errno));
+        return;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t old = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            pd_warn(0, "cannot raise the open files limit from %llu to %llu: %s",
+                    (unsigned long long)old, (unsigned long long)rl.rlim_max, strerror(errno));
+            rl.rlim_cur = old;
+        } else {
+            pd_info(0, "open files limit raised from %llu to %llu", (unsigned long long)old,
+                    (unsigned long long)rl.rlim_cur);
+        }
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+        pd_warn(0,
+                "open files limit %llu is below --max-connections %u: clients may be refused"
+                " (accept fails) before that limit; raise the hard limit (ulimit -Hn, "
+                "LimitNOFILE=)",
+                (unsigned long long)rl.rlim_cur, cfg->max_connections);
+}
+
 int main(int argc, char **argv)
 {
     struct pd_config cfg;
@@ -158,6 +195,7 @@ int main(int argc, char **argv)
     srv.cfg = &cfg;
     srv.exit_code = 0;
     pd_info(0, "patend %s starting", PATEN_VERSION);
+    raise_nofile_limit(&cfg);
     /* Before anything is started: a certificate that cannot be used stops patend at once. */
     if (cfg.tls_cert != NULL && !cfg.create_admin &&
         pd_tls_create(cfg.tls_cert, cfg.tls_key, cfg.tls_client_ca, &srv.tls) < 0) {

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 enum hash_op { OP_VERIFY, OP_MAKE };
 
@@ -88,11 +91,35 @@ bool pd_hash_make_now(const char *password, char *out, size_t cap)
                              crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
 }
 
+/* The nice value of the pool threads that hash (docs/performance.md, "login storm"). */
+#define HASH_NICE 10
+
+/*
+ * Lowers the calling pool thread's CPU priority, once per thread: a login storm keeps every hashing
+ * thread busy for seconds, and at equal priority the scheduler gives the event loop only its equal
+ * share of the cores, so every client waits. At nice 10 the loop wins the CPU whenever it has work
+ * and the hashes take what is left. Linux applies setpriority to one thread when given its id. The
+ * thread stays niced (an unprivileged thread cannot raise its priority again); the pool's other
+ * work (the database probe, host name lookups) waits on I/O, not on the CPU. Failure is harmless.
+ */
+static void lower_thread_priority(void)
+{
+#ifdef __linux__
+    static _Thread_local bool lowered;
+
+    if (!lowered) {
+        lowered = true;
+        (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), HASH_NICE);
+    }
+#endif
+}
+
 static void job_work(uv_work_t *w)
 {
     struct hash_job *j = w->data;
     size_t len = strlen(j->password);
 
+    lower_thread_priority();
     if (j->op == OP_VERIFY)
         j->ok = crypto_pwhash_str_verify(j->encoded, j->password, len) == 0;
     else
