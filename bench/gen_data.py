@@ -13,8 +13,9 @@
   gen_data.py plans --psql PSQL... --log POSTGRESQL_LOG --offset BYTES --out FILE
       The plans of the statements patend executed after byte BYTES of the server log (run with
       log_statement = all): each prepared statement (pd_*) once, with the parameters of its first
-      logged execution, as EXPLAIN (ANALYZE, BUFFERS) EXECUTE after five executions, so that the
-      plan shown is the one the plan cache picks for patend (generic or custom), not a one-off.
+      logged execution, as EXPLAIN (ANALYZE, BUFFERS) EXECUTE after seven executions (the
+      sixth builds the generic plan), so that the plan shown is the one the plan cache keeps
+      for patend (generic or custom), and its planning time is what each execution pays.
 
 PSQL is the psql command line up to the database, e.g. --psql psql -h /tmp/pg/sock -U postgres
 -d bench (every remaining argument); it must connect as a superuser (the load turns triggers off
@@ -142,7 +143,7 @@ def plans(a):
             continue  # a change (log-in, session), not a read
         args = "(" + ", ".join(st["params"]) + ")" if st["params"] else ""
         script = "PREPARE %s AS %s;\n" % (name, st["sql"])
-        script += ("EXECUTE %s%s \\g /dev/null\n" % (name, args)) * 5
+        script += ("EXECUTE %s%s \\g /dev/null\n" % (name, args)) * 7
         script += "EXPLAIN (ANALYZE, BUFFERS) EXECUTE %s%s;\n" % (name, args)
         # as patend's pool role, read-only: nothing is changed by looking
         plan = psql(a.psql, "-c", "SET default_transaction_read_only = on", "-f", "-",
