@@ -392,6 +392,9 @@ static const char *const sql_text[PD_STMT__COUNT] = {
         "SELECT " SUMMARIES ", count(*) OVER () FROM file_summary_view v "
         "JOIN applicants a ON a.id = v.applicant_id JOIN regions r ON r.id = v.region_id "
         "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.office_id = $2::bigint) "
+        /* The applicant is of the file's region (applicant_upsert): said, so that the
+         * applicants' (region_id, number) indexes serve a search by number. */
+        "AND a.region_id = $1::bigint "
         "AND ($3::text = '' OR v.register_number = $3::text) "
         "AND ($4::text = '' OR a.nik = $4::text OR a.nib = $4::text OR a.npwp = $4::text "
         "  OR a.responsible_nik = $4::text) "
@@ -856,10 +859,16 @@ static const char *const sql_text[PD_STMT__COUNT] = {
     [PD_STMT_RECON_PAYMENTS] =
         "SELECT row_to_json(v)::text, v.treasurer_office_id, v.treasurer_office_name, v.amount, "
         "v.reversed, v.method, v.deposit_validated, v.confirmation, v.cashier_id, v.cashier_name, "
-        "v.received_date FROM payment_view v "
-        "WHERE v.region_id = $1::bigint AND ($2::bigint = 0 OR v.cashier_id = $2::bigint) "
-        "AND v.received_date::date BETWEEN $3::date AND $4::date "
-        "AND ($5::bigint = 0 OR v.treasurer_office_id = $5::bigint) "
+        "v.received_date FROM "
+        /* The payments first, by payments_region_day on the date column (the view's is text),
+         * then the view row of each by its id; both fenced (OFFSET 0): the view joins more
+         * tables than join_collapse_limit, and joined as a whole it was hashed in full. One
+         * plan fits every call, so the plan cache keeps it instead of planning the view anew. */
+        "(SELECT p.id FROM payments p WHERE p.region_id = $1::bigint "
+        "AND p.received_date BETWEEN $3::date AND $4::date "
+        "AND ($2::bigint = 0 OR p.cashier_id = $2::bigint) "
+        "AND ($5::bigint = 0 OR p.treasurer_office_id = $5::bigint) OFFSET 0) rp "
+        "CROSS JOIN LATERAL (SELECT * FROM payment_view pv WHERE pv.id = rp.id OFFSET 0) v "
         "ORDER BY v.received_date, v.cashier_id, v.id LIMIT 20000",
     /* ($1 region, $2 office, $3 cashier, $4 day, $5 collected, $6 cash collected, $7 expected,
      * $8 counted, $9 reason, $10 at) */
