@@ -492,6 +492,19 @@ class RefusalTest(FilesTestCase):
                          (S.FILE_STATE_SIGNED, f.version + 1))
         self.assertEqual(self.db.sql("SELECT count(*) FROM documents WHERE kind = 'DECREE'"), "1")
 
+    def test_the_ten_thousandth_number_keeps_all_its_digits(self):
+        # A register at 9,999 (made directly: a year of intakes would take too long); the next
+        # take must be 10000, not "1000" again. The exception rolls the take back.
+        with self.assertRaises(RuntimeError) as cm:
+            self.db.sql(
+                "DO $$ DECLARE o bigint; t record; BEGIN "
+                "SELECT id INTO o FROM offices WHERE code = 'kaloran'; "
+                "INSERT INTO registers (office_id, kind, series, year, last_no) "
+                "VALUES (o, 'RECEIPT', '', 2031, 9999); "
+                "SELECT * INTO t FROM take_number(o, 'RECEIPT', '', 2031); "
+                "RAISE EXCEPTION 'took % %', t.seq, t.number; END $$")
+        self.assertIn("took 10000 TT/10000/KEC-KALORAN/2031", str(cm.exception))
+
     def test_register_numbers_stay_gapless_under_50_concurrent_signings(self):
         files = []
         for i in range(50):
