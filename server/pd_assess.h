@@ -87,6 +87,8 @@ Paten__Assessment *pd_assessment_parse(struct pd_msg_buf *m, const char *text, b
 
 /* Tariffs, regimes and taxpayers from their row_to_json text (kept by m). */
 Paten__Tariff *pd_tariff_parse(struct pd_msg_buf *m, const char *text);
+/* A tariff's inputs as the tariffs table keeps them (JSON text; g_free it). */
+char *pd_tariff_inputs_json(const Paten__Tariff *t);
 Paten__InterestRegime *pd_regime_parse(struct pd_msg_buf *m, const char *text);
 Paten__Taxpayer *pd_taxpayer_parse(struct pd_msg_buf *m, const char *text);
 

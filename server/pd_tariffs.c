@@ -154,7 +154,7 @@ static bool tariff_ok(struct pd_request *req, const Paten__Tariff *t)
 #undef REFUSE
 }
 
-static char *inputs_json(const Paten__Tariff *t)
+char *pd_tariff_inputs_json(const Paten__Tariff *t)
 {
     static const char *const sources[] = { "", "CONSTANT", "FIELD", "TABLE" };
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -246,7 +246,7 @@ static void tariff_claimed(struct pd_request *req, struct pd_db_txn *t,
                       "tariff.version", detail);
         return;
     }
-    inputs = inputs_json(tf);
+    inputs = pd_tariff_inputs_json(tf);
     b = pd_db_batch_new();
     pd_db_batch_add(b, PD_STMT_TARIFF_INSERT);
     pd_db_param_int(b, req->session->region_id);

@@ -339,41 +339,6 @@ static bool tariff_storable(const Paten__Tariff *t)
     return true;
 }
 
-/* The tariff's inputs as the database keeps them (inputs_json in pd_tariffs.c). */
-static char *inputs_json(const Paten__Tariff *t)
-{
-    static const char *const sources[] = { "", "CONSTANT", "FIELD", "TABLE" };
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonNode) root = NULL;
-
-    json_builder_begin_array(b);
-    for (size_t i = 0; i < t->n_inputs; i++) {
-        const Paten__TariffInput *in = t->inputs[i];
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "label");
-        json_builder_add_string_value(b, in->label);
-        json_builder_set_member_name(b, "source");
-        json_builder_add_string_value(b, sources[in->source]);
-        json_builder_set_member_name(b, "value");
-        json_builder_add_string_value(b, in->value);
-        json_builder_set_member_name(b, "field");
-        json_builder_add_string_value(b, in->field);
-        if (in->source == PATEN__TARIFF_SOURCE__TARIFF_SOURCE_TABLE) {
-            json_builder_set_member_name(b, "table");
-            json_builder_begin_object(b);
-            for (size_t k = 0; k < in->n_table; k++) {
-                json_builder_set_member_name(b, in->table[k]->key);
-                json_builder_add_string_value(b, in->table[k]->value);
-            }
-            json_builder_end_object(b);
-        }
-        json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-    root = json_builder_get_root(b);
-    return json_to_string(root, FALSE);
-}
-
 /* A form whose every field a tariff reads has a value: the first table key, or the input's
  * value, or "12.5". */
 static char *form_json(const Paten__Tariff *t)
@@ -400,16 +365,16 @@ static char *form_json(const Paten__Tariff *t)
     return json_to_string(root, FALSE);
 }
 
-/* SaveTariff stores the tariff's inputs as inputs_json writes them and replies with the row read
- * back through pd_tariff_parse: what is read back must be what was saved, every table entry
- * included. */
+/* SaveTariff stores the tariff's inputs as pd_tariff_inputs_json writes them and replies with the
+ * row read back through pd_tariff_parse: what is read back must be what was saved, every table
+ * entry included. */
 static void read_back(const Paten__Tariff *t)
 {
     struct pd_msg_buf m;
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(JsonParser) p = json_parser_new();
-    g_autofree char *inputs = inputs_json(t);
+    g_autofree char *inputs = pd_tariff_inputs_json(t);
     g_autofree char *row = NULL;
 
     assert(json_parser_load_from_data(p, inputs, -1, NULL));
@@ -449,7 +414,7 @@ static void calculate(const Paten__Tariff *t, const struct pd_calc_fix *fixes, s
 
     if (!tariff_storable(t))
         return;
-    g_autofree char *inputs = inputs_json(t);
+    g_autofree char *inputs = pd_tariff_inputs_json(t);
     g_autofree char *form = form_json(t);
     int rc =
         pd_assess_calculate(pd_formula_db(t->formula), inputs, pd_rounding_db(t->rounding_mode),
